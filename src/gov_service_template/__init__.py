@@ -1,0 +1,1 @@
+"""Tools for the Gov Service Template: vendoring, fleet updates and benchmarks."""

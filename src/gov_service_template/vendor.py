@@ -1,0 +1,87 @@
+"""Vendor GOV.UK Frontend's precompiled assets into the template.
+
+Generated services serve these files themselves, so a service never needs Node.
+Run through `uvx nox -s vendor` when moving to a new GOV.UK Frontend release, then
+bump govuk-frontend-jinja in the template to the release that targets it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import hashlib
+import io
+import json
+import shutil
+import tarfile
+import urllib.request
+from pathlib import Path
+
+REGISTRY = "https://registry.npmjs.org/govuk-frontend"
+DEFAULT_VERSION = "6.3.0"
+STATIC_DIR = Path("template/src/{{package_name}}/static")
+
+# What a service needs from the package's dist/govuk folder, and nothing else.
+WANTED = ("govuk-frontend.min.css", "govuk-frontend.min.js", "assets/")
+COMPRESSIBLE = {".css", ".js", ".svg", ".json", ".ico"}
+
+
+def fetch_tarball(version: str) -> bytes:
+    with urllib.request.urlopen(f"{REGISTRY}/{version}", timeout=60) as response:  # noqa: S310
+        dist = json.load(response)["dist"]
+    with urllib.request.urlopen(dist["tarball"], timeout=120) as response:  # noqa: S310
+        tarball = response.read()
+    algorithm, _, expected = dist["integrity"].partition("-")
+    actual = base64.b64encode(hashlib.new(algorithm, tarball).digest()).decode()
+    if actual != expected:
+        raise SystemExit(f"govuk-frontend {version}: tarball does not match its {algorithm} hash")
+    return tarball
+
+
+def extract(tarball: bytes, static_dir: Path) -> list[Path]:
+    prefix = "package/dist/govuk/"
+    written: list[Path] = []
+    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+        for member in archive.getmembers():
+            if not member.isfile() or not member.name.startswith(prefix):
+                continue
+            relative = member.name.removeprefix(prefix)
+            if not relative.startswith(WANTED) or relative.endswith(".map"):
+                continue
+            # The CSS asks for /assets/fonts/... so assets/ maps onto the static root.
+            target = static_dir / relative.removeprefix("assets/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = archive.extractfile(member)
+            assert source is not None
+            target.write_bytes(source.read())
+            written.append(target)
+    return written
+
+
+def precompress(path: Path) -> None:
+    """Write path.gz next to the file; mtime=0 keeps the output byte-for-byte stable."""
+    with (
+        path.open("rb") as source,
+        gzip.GzipFile(path.with_name(path.name + ".gz"), "wb", compresslevel=9, mtime=0) as target,
+    ):
+        shutil.copyfileobj(source, target)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--version", default=DEFAULT_VERSION)
+    parser.add_argument("--static-dir", type=Path, default=STATIC_DIR)
+    args = parser.parse_args()
+
+    if args.static_dir.exists():
+        shutil.rmtree(args.static_dir)
+    written = extract(fetch_tarball(args.version), args.static_dir)
+    for path in written:
+        if path.suffix in COMPRESSIBLE:
+            precompress(path)
+    print(f"govuk-frontend {args.version}: {len(written)} files in {args.static_dir}")
+
+
+if __name__ == "__main__":
+    main()
