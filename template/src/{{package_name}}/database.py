@@ -1,0 +1,80 @@
+"""The database: one SQLAlchemy engine per application, one session per request.
+
+SQLite by default; PostgreSQL when DATABASE_URL points at one. The schema changes only
+through Alembic migrations (`flask --app <package> db upgrade`), never at request time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+logger = logging.getLogger(__name__)
+
+
+class Base(DeclarativeBase):
+    """Every model's base class; its metadata is what Alembic compares against."""
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def create_database(database_url: str) -> Database:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if url.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+    return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # SQLite ignores foreign keys unless asked, and locks less in write-ahead-log mode.
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def init_app(app: Flask, database_url: str) -> None:
+    app.extensions["database"] = create_database(database_url)
+    app.teardown_appcontext(_close_session)
+
+
+def current_database() -> Database:
+    database: Database = current_app.extensions["database"]
+    return database
+
+
+def db_session() -> Session:
+    """The session for this request, opened on first use and closed at its end."""
+    if "db_session" not in g:
+        g.db_session = current_database().sessions()
+    session: Session = g.db_session
+    return session
+
+
+def _close_session(_exception: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def is_reachable(database: Database) -> bool:
+    try:
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:  # any failure means "not ready"; the log says which
+        logger.exception("Database is not reachable")
+        return False
+    return True
