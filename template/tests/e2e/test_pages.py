@@ -1,0 +1,74 @@
+"""Walk every page and every error state in a real browser; axe finds nothing on any."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.conftest import SERVER_ERROR_PATH
+
+PAGES = ["/", "/accessibility-statement", "/privacy", "/cookies"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_accessible(page: Page, path: str) -> None:
+    response = page.goto(path)
+
+    assert response is not None and response.status == 200
+    expect(page.locator("h1")).to_have_count(1)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [
+        ("/no-such-page", 404, "Page not found"),
+        (SERVER_ERROR_PATH, 500, "Sorry, there is a problem with the service"),
+    ],
+)
+def test_error_page_is_accessible(page: Page, path: str, status: int, heading: str) -> None:
+    response = page.goto(path)
+
+    assert response is not None and response.status == status
+    expect(page.locator("h1")).to_have_text(heading)
+    assert_accessible(page)
+
+
+def test_expired_form_gets_an_accessible_explanation(page: Page) -> None:
+    page.goto("/cookies")
+    page.context.clear_cookies()  # as if the session expired while the page was open
+
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Save cookie settings").click()
+
+    expect(page.locator("h1")).to_have_text("Sorry, we could not accept that form")
+    assert_accessible(page)
+
+
+def test_skip_link_is_the_first_thing_a_keyboard_reaches(page: Page, base_url: str) -> None:
+    # Once cookies are chosen; until then the banner comes first, as GOV.UK places it.
+    page.context.add_cookies([{"name": "cookies_policy", "value": "analytics:no", "url": base_url}])
+    page.goto("/privacy")
+
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Skip to main content")
+    expect(skip_link).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile("#main-content$"))
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_footer_links_reach_every_page(page: Page) -> None:
+    page.goto("/")
+
+    for name, heading in (
+        ("Accessibility statement", "Accessibility statement for"),
+        ("Cookies", "Cookies"),
+        ("Privacy", "Privacy notice for"),
+    ):
+        page.locator("footer").get_by_role("link", name=name, exact=True).click()
+        expect(page.locator("h1")).to_contain_text(heading)
