@@ -1,0 +1,76 @@
+"""Every task for the template itself: `uvx nox -s <session>`.
+
+demo    render the template with default answers into build/demo and serve it
+tests   render several answer sets and run each service's own gates (pytest)
+lint    ruff on this repo's Python
+docs    build the MkDocs site, failing on any warning
+vendor  refresh the vendored GOV.UK Frontend assets from the npm registry
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "tests", "docs"]
+
+ROOT = Path(__file__).parent
+DEMO = ROOT / "build" / "demo"
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Sync the session's environment to uv.lock: this repo's tools and the named groups."""
+    command = ["uv", "sync", "--locked", "--no-default-groups"]
+    command += [f"--group={group}" for group in groups]
+    session.run_install(*command, env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location})
+
+
+def outside_this_environment() -> dict[str, str | None]:
+    """Environment for commands run inside a rendered service: forget this session's venv."""
+    return {"VIRTUAL_ENV": None, "UV_PROJECT_ENVIRONMENT": None, "UV_PYTHON": None}
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Render the template with default answers into build/demo and serve it on :8000."""
+    install(session)
+    if DEMO.exists():
+        shutil.rmtree(DEMO)
+    session.run("copier", "copy", "--trust", "--defaults", "--vcs-ref=HEAD", str(ROOT), str(DEMO))
+    session.chdir(DEMO)
+    session.run("uv", "run", "nox", "-s", "serve", external=True, env=outside_this_environment())
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Render the answer sets and run every rendered service's own gates."""
+    install(session, "test")
+    workers = os.environ.get("PYTEST_WORKERS", "auto")
+    session.run("pytest", "-n", workers, *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff on this repo's own Python (the template is linted inside rendered services)."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into build/site, strictly."""
+    install(session, "docs")
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "build" / "site"))
+
+
+@nox.session
+def vendor(session: nox.Session) -> None:
+    """Refresh template/src/{{package_name}}/static from govuk-frontend on npm."""
+    install(session)
+    session.run("gst-vendor", *session.posargs)

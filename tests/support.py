@@ -1,0 +1,105 @@
+"""Rendering the template and running what it renders, shared by the tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from copier import run_copy
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Answer sets that change what a service looks like or runs on. Each is rendered and
+# its own gates run (test_generated_gates.py); the names appear in failing test ids.
+ANSWER_SETS: dict[str, dict[str, Any]] = {
+    "defaults": {},
+    "standalone-live-py312": {
+        "service_name": "Register a child’s school & nursery place",
+        "organisation": "Office for Schools’ & Nurseries’ Records",
+        "on_govuk": False,
+        "phase": "live",
+        "python_version": "3.12",
+    },
+    "beta-custom-names-py313": {
+        "service_name": "Check your fishing rod permit",
+        "service_slug": "rod-permits",
+        "package_name": "rod_permit_service",
+        "contact_email": "rod-permits@fisheries.example.gov.uk",
+        "phase": "beta",
+        "python_version": "3.13",
+    },
+}
+
+# Variables a developer's shell may carry that must not leak into a rendered project's
+# own tools (they would point uv or nox at this repo's environments).
+LEAKY_VARIABLES = (
+    "VIRTUAL_ENV",
+    "UV_PROJECT_ENVIRONMENT",
+    "UV_PYTHON",
+    "PYTHONPATH",
+    "PYTHONHOME",
+)
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "template-tests@example.gov.uk",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "template-tests@example.gov.uk",
+}
+
+
+def render(
+    destination: Path,
+    answers: Mapping[str, Any] | None = None,
+    *,
+    source: Path = ROOT,
+    vcs_ref: str = "HEAD",
+    skip_tasks: bool = False,
+) -> Path:
+    """`copier copy --defaults --trust`, as a service team would run it.
+
+    skip_tasks leaves out locking and the first commit, for tests that only read files.
+    """
+    run_copy(
+        str(source),
+        destination,
+        data=dict(answers or {}),
+        defaults=True,
+        unsafe=True,
+        vcs_ref=vcs_ref,
+        quiet=True,
+        skip_tasks=skip_tasks,
+    )
+    return destination
+
+
+def project_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in LEAKY_VARIABLES}
+    return env | GIT_IDENTITY | extra
+
+
+def run(
+    command: Sequence[str | Path], cwd: Path, *, timeout: float = 900, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run a command in a rendered project; the result carries its whole output."""
+    return subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=project_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def output_of(result: subprocess.CompletedProcess[str]) -> str:
+    return f"$ {' '.join(result.args)}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+
+
+def answers_file(project: Path) -> dict[str, Any]:
+    answers: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return answers

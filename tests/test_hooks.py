@@ -1,0 +1,55 @@
+"""The copy-time tasks never break a copy: offline, without uv, or inside another repo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tests.support import ROOT, run
+
+LOCK = ROOT / "hooks" / "lock_dependencies.py"
+COMMIT = ROOT / "hooks" / "initial_commit.py"
+
+
+def test_lock_without_uv_explains_and_lets_the_copy_finish(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0"\n')
+
+    result = run([sys.executable, "-I", LOCK], tmp_path, PATH="/nonexistent")
+
+    assert result.returncode == 0
+    assert "uv is not installed" in result.stdout
+    assert not (tmp_path / "uv.lock").exists()
+
+
+def test_lock_that_cannot_resolve_explains_and_lets_the_copy_finish(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0"\ndependencies = ["no-such-package-gst-test==0"]\n'
+    )
+
+    result = run([sys.executable, LOCK], tmp_path, UV_OFFLINE="1")
+
+    assert result.returncode == 0
+    assert "Run `uv lock`" in result.stderr
+
+
+def test_first_commit_is_made_in_a_new_folder(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("hello\n")
+
+    result = run([sys.executable, COMMIT], tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    log = run(["git", "log", "--format=%s"], tmp_path).stdout
+    assert log.strip() == "Create service from Gov Service Template"
+
+
+def test_first_commit_leaves_an_existing_repository_alone(tmp_path: Path) -> None:
+    run(["git", "init", "-q"], tmp_path)
+    service = tmp_path / "services" / "new"
+    service.mkdir(parents=True)
+    (service / "README.md").write_text("hello\n")
+
+    result = run([sys.executable, COMMIT], service)
+
+    assert result.returncode == 0
+    assert "left the new files uncommitted" in result.stdout
+    assert run(["git", "log"], tmp_path).returncode != 0, "no commit was made"

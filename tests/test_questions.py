@@ -1,0 +1,70 @@
+"""Copier's questions: working defaults, and wrong answers refused with the rule they broke."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT, answers_file, render, run
+
+
+@pytest.mark.parametrize(
+    ("answers", "rule"),
+    [
+        ({"service_name": "No"}, "service_name must be 3 to 80 characters long"),
+        ({"service_name": "x" * 81}, "service_name must be 3 to 80 characters long"),
+        ({"service_name": " Apply for a thing"}, "service_name must not start or end with a space"),
+        ({"service_slug": "Bad Slug"}, "service_slug must match ^[a-z][a-z0-9-]{1,62}$"),
+        ({"service_slug": "1st-service"}, "service_slug must match"),
+        ({"service_slug": "a" * 64}, "service_slug must match"),
+        ({"package_name": "2fast"}, "package_name must be a Python identifier"),
+        ({"package_name": "has-hyphen"}, "package_name must be a Python identifier"),
+        ({"package_name": "class"}, "package_name must not be a Python keyword"),
+        ({"package_name": "tests"}, "package_name must not shadow a module"),
+        ({"organisation": "X"}, "organisation must be 2 to 120 characters long"),
+        ({"contact_email": "not-an-email"}, "contact_email must be an email address"),
+        ({"contact_email": "team@localhost"}, "contact_email must be an email address"),
+        ({"phase": "gamma"}, "'gamma' is not in ['alpha', 'beta', 'live']"),
+        ({"python_version": "3.9"}, "'3.9' is not in ['3.11', '3.12', '3.13']"),
+    ],
+)
+def test_a_wrong_answer_is_refused_with_its_rule(
+    tmp_path: Path, answers: dict[str, str], rule: str
+) -> None:
+    with pytest.raises(ValueError, match=r"Validation error|Invalid choice") as refused:
+        render(tmp_path / "service", answers, skip_tasks=True)
+
+    assert rule in str(refused.value)
+    assert not (tmp_path / "service").exists(), "nothing is written for a refused answer"
+
+
+def test_the_command_line_names_the_rule(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "copier", "copy", "--trust", "--defaults", "--vcs-ref=HEAD"]
+    result = run([*command, "--data", "service_slug=Bad Slug", ROOT, tmp_path / "svc"], tmp_path)
+
+    assert result.returncode != 0
+    assert "service_slug must match ^[a-z][a-z0-9-]{1,62}$" in result.stderr
+
+
+DERIVED_NAMES = [
+    ("Apply for a juggling licence", "apply-for-a-juggling-licence"),
+    ("Register a child’s school & nursery place", "register-a-child-s-school-nursery-place"),
+    ("Get a  licence!!", "get-a-licence"),
+    # Cut to 63 characters (a DNS label), without a trailing hyphen.
+    (
+        "Apply for a licence to juggle clubs, knives or torches in a public place",
+        "apply-for-a-licence-to-juggle-clubs-knives-or-torches-in-a-publ",
+    ),
+]
+
+
+@pytest.mark.parametrize(("service_name", "slug"), DERIVED_NAMES)
+def test_names_derive_from_the_service_name(tmp_path: Path, service_name: str, slug: str) -> None:
+    project = render(tmp_path / "service", {"service_name": service_name}, skip_tasks=True)
+    answers = answers_file(project)
+
+    assert answers["service_slug"] == slug
+    assert answers["package_name"] == slug.replace("-", "_")
+    assert answers["contact_email"] == f"{slug}@example.gov.uk"

@@ -1,0 +1,110 @@
+"""What `copier copy` writes: complete, rendered, committed and locked."""
+
+from __future__ import annotations
+
+import ast
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.support import ANSWER_SETS, answers_file, output_of, render, run
+
+SETS = list(ANSWER_SETS)
+# Generated code must be formatted whatever length the names are.
+EXTREME_NAMES = {
+    "shortest": {"service_name": "Tax", "service_slug": "ab", "contact_email": "a@b.co"},
+    "longest": {
+        "service_name": "Apply for " + "a" * 70,
+        "service_slug": "s" * 63,
+        "package_name": "p" * 63,
+        "organisation": "O" * 120,
+        "contact_email": "team@" + "d" * 60 + ".gov.uk",
+    },
+}
+
+
+def service_details(project: Path, package: str) -> dict[str, object]:
+    tree = ast.parse((project / "src" / package / "service.py").read_text())
+    call = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "SERVICE"
+    )
+    assert isinstance(call, ast.Call)
+    return {keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords}
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_nothing_is_left_unrendered(rendered: dict[str, Path], name: str) -> None:
+    project = rendered[name]
+    for path in project.rglob("*"):
+        if ".git" in path.parts or ".venv" in path.parts:
+            continue
+        relative = path.relative_to(project).as_posix()
+        assert not relative.endswith(".jinja"), relative
+        assert "{{" not in relative, relative
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_answers_are_recorded_for_copier_update(rendered: dict[str, Path], name: str) -> None:
+    answers = answers_file(rendered[name])
+
+    assert answers["_src_path"]
+    assert answers["_commit"]
+    for question, answer in ANSWER_SETS[name].items():
+        assert answers[question] == answer
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_service_details_come_from_the_answers(rendered: dict[str, Path], name: str) -> None:
+    answers = answers_file(rendered[name])
+
+    details = service_details(rendered[name], answers["package_name"])
+
+    assert details == {
+        "name": answers["service_name"],
+        "organisation": answers["organisation"],
+        "contact_email": answers["contact_email"],
+        "phase": answers["phase"],
+        "on_govuk": answers["on_govuk"],
+    }
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_python_version_is_used_everywhere(rendered: dict[str, Path], name: str) -> None:
+    project = rendered[name]
+    version = answers_file(project)["python_version"]
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+
+    assert (project / ".python-version").read_text().strip() == version
+    assert pyproject["project"]["requires-python"] == f">={version}"
+    assert pyproject["tool"]["ruff"]["target-version"] == f"py{version.replace('.', '')}"
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_the_service_starts_as_one_clean_commit_with_a_lock(
+    rendered: dict[str, Path], name: str
+) -> None:
+    project = rendered[name]
+
+    log = run(["git", "log", "--format=%s"], project)
+    status = run(["git", "status", "--porcelain"], project)
+
+    assert log.stdout.splitlines() == ["Create service from Gov Service Template"]
+    assert status.stdout == ""
+    lock = (project / "uv.lock").read_text()
+    assert 'name = "flask"' in lock
+    assert 'name = "govuk-frontend-jinja"' in lock
+
+
+@pytest.mark.parametrize("answers", EXTREME_NAMES.values(), ids=EXTREME_NAMES.keys())
+def test_generated_code_is_lint_clean_whatever_the_names(
+    tmp_path: Path, answers: dict[str, str]
+) -> None:
+    project = render(tmp_path / "service", answers, skip_tasks=True)
+
+    for check in (["check", "."], ["format", "--check", "."]):
+        result = run([sys.executable, "-m", "ruff", *check], project)
+        assert result.returncode == 0, output_of(result)
