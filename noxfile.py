@@ -74,3 +74,10 @@ def vendor(session: nox.Session) -> None:
     """Refresh template/src/{{package_name}}/static from govuk-frontend on npm."""
     install(session)
     session.run("gst-vendor", *session.posargs)
+
+
+@nox.session
+def fleet(session: nox.Session) -> None:
+    """`uvx nox -s fleet -- status|update PATH...`: the fleet tool (absolute paths)."""
+    install(session)
+    session.run("gst-fleet", *session.posargs, env=outside_this_environment())

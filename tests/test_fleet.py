@@ -1,0 +1,153 @@
+"""The fleet tool on ten services: status reports each correctly; update updates the clean
+ones on branches, reports the conflict, skips the dirty one, and rewrites no history."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from tests.releases import TemplateClone, clone_template
+from tests.support import output_of, render, run
+
+pytestmark = pytest.mark.slow
+
+PRIVACY = "src/{package}/pages/templates/pages/privacy.html"
+FLEET = [sys.executable, "-m", "gov_service_template.fleet"]
+EDITED = {"svc-02", "svc-03"}
+DIRTY = "svc-04"
+CONFLICTING = "svc-05"
+
+
+@dataclass(frozen=True)
+class Fleet:
+    template: TemplateClone
+    folder: Path
+    old: str
+    new: str
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text().replace(old, new))
+
+
+def git(project: Path, *args: str) -> str:
+    result = run(["git", *args], project)
+    assert result.returncode == 0, output_of(result)
+    return result.stdout.strip()
+
+
+def privacy(project: Path) -> Path:
+    return next(project.glob(PRIVACY.format(package="*")))
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Fleet:
+    template = clone_template(tmp_path_factory.mktemp("template") / "template")
+    folder = tmp_path_factory.mktemp("services")
+    old = template.latest
+    for number in range(1, 11):
+        name = f"svc-{number:02}"
+        answers = {
+            "service_name": f"Apply for permit number {number}",
+            "service_slug": name,
+            "phase": ("alpha", "beta", "live")[number % 3],
+            "on_govuk": number % 2 == 0,
+        }
+        project = render(folder / name, answers, source=template.path, vcs_ref=old)
+        if name in EDITED:
+            edit(privacy(project), "How long we keep it", "How long we keep your information")
+            git(project, "commit", "--quiet", "-am", "Clearer heading")
+        if name == CONFLICTING:
+            edit(privacy(project), "We do not use it for marketing.", "No marketing, ever.")
+            git(project, "commit", "--quiet", "-am", "Our wording")
+        if name == DIRTY:
+            edit(privacy(project), "Who we are", "About us")  # never committed
+
+    def reword_privacy(root: Path) -> None:
+        edit(
+            root / "template" / PRIVACY.format(package="{{package_name}}"),
+            "We do not use it for marketing.",
+            "We never use it for marketing.",
+        )
+
+    new = template.release(reword_privacy, "Reword the privacy notice")
+    return Fleet(template=template, folder=folder, old=old, new=new)
+
+
+def fleet_json(*args: str | Path) -> tuple[int, list[dict[str, object]]]:
+    result = run([*FLEET, *args, "--json"], Path.cwd())
+    assert result.stdout.strip(), output_of(result)
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_status_reports_every_service(fleet: Fleet) -> None:
+    code, statuses = fleet_json("status", fleet.folder)
+
+    assert code == 0
+    assert [status["service"] for status in statuses] == [f"svc-{n:02}" for n in range(1, 11)]
+    for status in statuses:
+        assert status["error"] is None
+        assert Version(str(status["version"])) == Version(fleet.old)
+        assert Version(str(status["latest"])) == Version(fleet.new)
+        assert status["behind"] == 1
+        assert status["dirty"] == (status["service"] == DIRTY)
+        answers = status["answers"]
+        assert isinstance(answers, dict)
+        assert answers["service_slug"] == status["service"]
+        assert answers["phase"] in ("alpha", "beta", "live")
+
+
+def test_status_reads_a_list_file(fleet: Fleet, tmp_path: Path) -> None:
+    listing = tmp_path / "services.txt"
+    listing.write_text(f"# our services\n{fleet.folder / 'svc-01'}\n{fleet.folder / 'svc-07'}\n")
+
+    code, statuses = fleet_json("status", listing)
+
+    assert code == 0
+    assert [status["service"] for status in statuses] == ["svc-01", "svc-07"]
+
+
+def test_update_touches_only_what_it_should(fleet: Fleet) -> None:
+    projects = sorted(fleet.folder.iterdir())
+    before = {
+        p.name: (git(p, "rev-parse", "HEAD"), git(p, "status", "--porcelain")) for p in projects
+    }
+
+    code, results = fleet_json(
+        "update", fleet.folder, "--test-command", "uv run --locked pytest -q -x tests/unit"
+    )
+
+    assert code == 1, "a conflict makes the run fail, so a pipeline notices"
+    outcomes = {str(result["service"]): result for result in results}
+    branch = f"template-update/{fleet.new}"
+    for project in projects:
+        name = project.name
+        result = outcomes[name]
+        head, status = before[name]
+        # The branch the team works on is exactly as it was, working tree included.
+        assert git(project, "branch", "--show-current") == "main"
+        assert git(project, "rev-parse", "HEAD") == head
+        assert git(project, "status", "--porcelain") == status
+        if name == DIRTY:
+            assert result["outcome"] == "skipped"
+            assert git(project, "branch", "--list", branch) == ""
+            continue
+        assert result["branch"] == branch
+        assert git(project, "rev-parse", f"{branch}~1") == head, "one commit on top"
+        if name == CONFLICTING:
+            assert result["outcome"] == "conflicts"
+            assert result["conflicts"] == [str(privacy(project).relative_to(project))]
+            assert "<<<<<<< before updating" in git(
+                project, "show", f"{branch}:{result['conflicts'][0]}"
+            )
+        else:
+            assert result["outcome"] == "updated", result
+            updated = git(project, "show", f"{branch}:{privacy(project).relative_to(project)}")
+            assert "We never use it for marketing." in updated
+            if name in EDITED:
+                assert "How long we keep your information" in updated
