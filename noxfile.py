@@ -51,7 +51,8 @@ def tests(session: nox.Session) -> None:
     """Render the answer sets and run every rendered service's own gates."""
     install(session, "test")
     workers = os.environ.get("PYTEST_WORKERS", "auto")
-    session.run("pytest", "-n", workers, *session.posargs)
+    # loadgroup keeps tests that share an expensive fixture (a fleet of services) together.
+    session.run("pytest", "-n", workers, "--dist", "loadgroup", *session.posargs)
 
 
 @nox.session

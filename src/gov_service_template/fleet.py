@@ -80,6 +80,7 @@ class UpdateResult:
     conflicts: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     detail: str = ""
+    log: str = ""  # the end of the test command's output, when it failed
 
 
 # --- running things -------------------------------------------------------------------
@@ -293,6 +294,7 @@ def _update_on_branch(
     else:
         result.outcome = "tests failed"
         result.detail = f"`{test_command}`: {last_line(tests)}"
+        result.log = "\n".join((tests.stdout + tests.stderr).splitlines()[-40:])
 
 
 def _leave_branch(repo: Path, start: str) -> None:
