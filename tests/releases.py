@@ -58,16 +58,16 @@ class TemplateClone:
 
 
 def copy_working_tree(destination: Path) -> None:
-    """Bring uncommitted changes (tracked and new files) from this repository across."""
-    changed = git(ROOT, "ls-files", "--modified", "--others", "--exclude-standard").split("\n")
-    deleted = set(git(ROOT, "ls-files", "--deleted").split("\n"))
-    for name in filter(None, changed):
-        target = destination / name
-        if name in deleted:
+    """Bring uncommitted changes (staged or not, and new files) from this repository."""
+    changed = git(ROOT, "diff", "HEAD", "--name-only", "--no-renames").splitlines()
+    untracked = git(ROOT, "ls-files", "--others", "--exclude-standard").splitlines()
+    for name in [*changed, *untracked]:
+        source, target = ROOT / name, destination / name
+        if not source.exists():
             target.unlink(missing_ok=True)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target)
+        shutil.copy2(source, target)
 
 
 def migration_versions(template: Path) -> list[Version]:

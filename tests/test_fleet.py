@@ -12,9 +12,9 @@ import pytest
 from packaging.version import Version
 
 from tests.releases import TemplateClone, clone_template
-from tests.support import output_of, render, run
+from tests.support import ROOT, output_of, render, run
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fleet")]
 
 PRIVACY = "src/{package}/pages/templates/pages/privacy.html"
 FLEET = [sys.executable, "-m", "gov_service_template.fleet"]
@@ -112,6 +112,15 @@ def test_status_reads_a_list_file(fleet: Fleet, tmp_path: Path) -> None:
     assert [status["service"] for status in statuses] == ["svc-01", "svc-07"]
 
 
+def test_the_documented_nox_command_works(fleet: Fleet) -> None:
+    # As docs/platform.md writes it: uvx nox -s fleet -- status /srv/services
+    result = run(["uvx", "nox", "-s", "fleet", "--", "status", fleet.folder], ROOT)
+
+    assert result.returncode == 0, output_of(result)
+    assert "svc-10" in result.stdout
+    assert "Services made from the template" in result.stdout
+
+
 def test_update_touches_only_what_it_should(fleet: Fleet) -> None:
     projects = sorted(fleet.folder.iterdir())
     before = {
@@ -146,7 +155,7 @@ def test_update_touches_only_what_it_should(fleet: Fleet) -> None:
                 project, "show", f"{branch}:{result['conflicts'][0]}"
             )
         else:
-            assert result["outcome"] == "updated", result
+            assert result["outcome"] == "updated", f"{result['detail']}\n{result['log']}"
             updated = git(project, "show", f"{branch}:{privacy(project).relative_to(project)}")
             assert "We never use it for marketing." in updated
             if name in EDITED:

@@ -12,7 +12,7 @@ from gov_service_template.fleet import conflicted_files
 from tests.releases import TemplateClone, clone_template
 from tests.support import output_of, render, run
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("update")]
 
 PRIVACY = "src/{package}/pages/templates/pages/privacy.html"
 BANNER_BEFORE_V0_2 = "src/{package}/templates/partials/cookie_banner.html"
@@ -124,3 +124,29 @@ def test_conflicting_edit_is_left_as_inline_markers(tmp_path: Path) -> None:
     assert "We do not use it for advertising." in text, "the service's edit is kept"
     assert "We never use it for marketing." in text, "the template's change is offered"
     assert conflicted_files(project) == [PRIVACY.format(package=PACKAGE)]
+
+
+def test_migration_keeps_overlapping_edits_as_conflict_markers(tmp_path: Path) -> None:
+    template = clone_template(tmp_path / "template")  # its own: this test adds a release
+    project = render(tmp_path / "service", source=template.path, vcs_ref="v0.1.0")
+    replace_in(
+        project / BANNER_BEFORE_V0_2.format(package=PACKAGE),
+        "We use some essential cookies",
+        "We use a few essential cookies",
+    )
+    commit_all(project, "Reword the cookie banner")
+
+    def template_rewords_banner(root: Path) -> None:
+        replace_in(
+            root / "template" / BANNER.format(package="{{package_name}}"),
+            "We use some essential cookies",
+            "We need some essential cookies",
+        )
+
+    update(project, template.release(template_rewords_banner, "Reword the banner"))
+
+    moved = (project / BANNER.format(package=PACKAGE)).read_text()
+    assert "<<<<<<< before updating" in moved
+    assert "We use a few essential cookies" in moved
+    assert "We need some essential cookies" in moved
+    assert conflicted_files(project) == [BANNER.format(package=PACKAGE)]
