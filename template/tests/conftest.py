@@ -2,19 +2,55 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 
-from tests.helpers import make_app, make_settings
+from tests.helpers import create_app, make_app, make_settings
+
+
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates, kept for the whole test run: each test builds a new app, and
+    compiling GOV.UK Frontend's macros again for every one would triple the run time."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if code := self.compiled.get(bucket.key):
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session")
+def template_cache() -> SharedBytecodeCache:
+    return SharedBytecodeCache()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with every migration applied, made once and copied for each test."""
+    folder = tmp_path_factory.mktemp("migrated")
+    app = make_app(make_settings(folder))
+    app.extensions["database"].engine.dispose()
+    return folder / "service.sqlite3"
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = make_app(make_settings(tmp_path))
+def app(
+    tmp_path: Path, migrated_database: Path, template_cache: SharedBytecodeCache
+) -> Iterator[Flask]:
+    shutil.copy(migrated_database, tmp_path / "service.sqlite3")
+    app = create_app(make_settings(tmp_path))
+    app.jinja_env.bytecode_cache = template_cache
     yield app
     app.extensions["database"].engine.dispose()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -16,7 +17,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config() -> Config:
-    config = Config()
+    # sys.stdout as it is now (Alembic's default is bound at import), so output goes
+    # wherever the command's output goes.
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS))
     # Passed as objects, not through alembic.ini, so a password in DATABASE_URL is
     # never written anywhere or mangled by config-file interpolation.

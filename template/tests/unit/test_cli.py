@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from alembic.script import ScriptDirectory
 from flask import Flask
 
+from tests.helpers import alembic_config
 
-def test_db_upgrade_and_current_run(app: Flask) -> None:
+
+def test_db_upgrade_reaches_the_latest_migration(app: Flask) -> None:
     runner = app.test_cli_runner()
+    with app.app_context():
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
+    downgrade = runner.invoke(args=["db", "downgrade", "base"])
     upgrade = runner.invoke(args=["db", "upgrade"])
     current = runner.invoke(args=["db", "current"])
 
-    assert upgrade.exit_code == 0, upgrade.output
-    assert current.exit_code == 0, current.output
+    assert downgrade.exit_code == upgrade.exit_code == current.exit_code == 0
+    assert f"Rev: {head} (head)" in current.output

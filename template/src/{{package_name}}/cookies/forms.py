@@ -1,22 +1,22 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
-from wtforms import HiddenField, RadioField, SelectChoice, SubmitField
-from wtforms.validators import AnyOf, InputRequired
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import HiddenField, SelectChoice, SubmitField
+from wtforms.validators import AnyOf
+
+from ..forms import GovUKForm, GovUKRadioField
 
 
-class CookiePreferencesForm(FlaskForm):
-    analytics = RadioField(
+class CookiePreferencesForm(GovUKForm):
+    analytics = GovUKRadioField(
         "Do you want to accept analytics cookies?",
         choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-        widget=GovRadioInput(),
-        validators=[InputRequired(message="Select yes if you want to accept analytics cookies")],
+        required_message="Select yes if you want to accept analytics cookies",
     )
     submit = SubmitField("Save cookie settings", widget=GovSubmitInput())
 
 
-class CookieBannerForm(FlaskForm):
+class CookieBannerForm(GovUKForm):
     """The banner's two buttons; posted from any page, so it returns to `next`."""
 
     cookies = HiddenField(validators=[AnyOf(["accept", "reject"])])

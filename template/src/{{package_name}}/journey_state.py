@@ -1,0 +1,92 @@
+"""Answers to a journey, kept on the server between pages.
+
+The session cookie carries only a random key; the answers (personal data) stay in the
+database, so they never travel in a cookie. Answers left untouched for IDLE_TIMEOUT are
+treated as gone, and `flask --app <package> journeys purge` deletes them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+import click
+from flask import Flask, session
+from flask.cli import with_appcontext
+from sqlalchemy import JSON, Float, String, delete
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .database import Base, db_session
+
+IDLE_TIMEOUT_SECONDS = 2 * 60 * 60
+Answers = dict[str, Any]
+
+
+class JourneyState(Base):
+    __tablename__ = "journey_state"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answers: Mapped[Answers] = mapped_column(JSON)
+    # Seconds since the epoch: compares the same way on SQLite and PostgreSQL.
+    touched_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class JourneyStore:
+    """The current user's answers to one journey, such as "apply"."""
+
+    def __init__(self, journey: str) -> None:
+        self.session_key = f"journey:{journey}"
+
+    def answers(self) -> Answers:
+        state = self._state()
+        return dict(state.answers) if state else {}
+
+    def save(self, answers: Answers) -> None:
+        state = self._state()
+        if state is None:
+            state = JourneyState(id=secrets.token_urlsafe(32))
+            db_session().add(state)
+            session[self.session_key] = state.id
+        state.answers = dict(answers)
+        state.touched_at = time.time()
+        db_session().commit()
+
+    def clear(self) -> None:
+        if state := self._state():
+            db_session().delete(state)
+            db_session().commit()
+        session.pop(self.session_key, None)
+
+    def _state(self) -> JourneyState | None:
+        key = session.get(self.session_key)
+        if not isinstance(key, str):
+            return None
+        state = db_session().get(JourneyState, key)
+        if state is None or state.touched_at < time.time() - IDLE_TIMEOUT_SECONDS:
+            return None
+        return state
+
+
+def purge_expired() -> int:
+    """Delete answers nobody has touched for IDLE_TIMEOUT_SECONDS; return how many."""
+    cutoff = time.time() - IDLE_TIMEOUT_SECONDS
+    result = db_session().execute(delete(JourneyState).where(JourneyState.touched_at < cutoff))
+    db_session().commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@click.group()
+def journeys() -> None:
+    """Answers kept between pages of a journey."""
+
+
+@journeys.command()
+@with_appcontext
+def purge() -> None:
+    """Delete answers left untouched for longer than the idle timeout."""
+    click.echo(f"Deleted {purge_expired()} abandoned journeys.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(journeys)
