@@ -72,7 +72,8 @@ def copy_working_tree(destination: Path) -> None:
 
 def migration_versions(template: Path) -> list[Version]:
     config = yaml.safe_load((template / "copier.yml").read_text())
-    return [Version(migration["version"]) for migration in config.get("_migrations", [])]
+    migrations = config.get("_migrations", [])
+    return [Version(migration["version"]) for migration in migrations if "version" in migration]
 
 
 def clone_template(destination: Path) -> TemplateClone:

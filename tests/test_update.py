@@ -45,13 +45,8 @@ def make_typical_edits(project: Path) -> None:
         "We do not use it for marketing.",
         "We never use it for marketing or share it.",
     )
-    replace_in(
-        project / "pyproject.toml",
-        '    "alembic>=1.16",\n',
-        '    "alembic>=1.16",\n    "humanize>=4",\n',
-    )
-    relock = run(["uv", "lock", "--quiet"], project)
-    assert relock.returncode == 0, output_of(relock)
+    added = run(["uv", "add", "--quiet", "--no-sync", "humanize>=4"], project)
+    assert added.returncode == 0, output_of(added)
     (project / "docs").mkdir()
     (project / "docs" / "runbook.md").write_text("# Runbook\n\nRestart the pods.\n")
     commit_all(project, "Our own changes")
