@@ -16,7 +16,7 @@ ENVIRONMENTS = ("development", "test", "production")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MIN_SECRET_KEY_LENGTH = 32
 # Good enough on a laptop, refused anywhere else.
-DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105  # nosec B105
 WEAK_SECRET_KEYS = frozenset(
     {DEVELOPMENT_SECRET_KEY, "changeme", "change-me", "secret", "secret-key", "dev", "development"}
 )
