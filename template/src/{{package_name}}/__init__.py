@@ -16,6 +16,7 @@ from .config import Settings
 from .cookies import cookies
 from .health import health
 from .pages import pages
+from .security_txt import security_txt
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -41,4 +42,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages)
     app.register_blueprint(cookies)
     app.register_blueprint(health)
+    app.register_blueprint(security_txt)
     return app
