@@ -2,7 +2,7 @@
 
 demo    render the template with default answers into build/demo and serve it
 tests   render several answer sets and run each service's own gates (pytest)
-lint    ruff on this repo's Python
+lint    ruff on this repo's Python; actionlint and zizmor on its workflow
 docs    build the MkDocs site, failing on any warning
 vendor  refresh the vendored GOV.UK Frontend assets from the npm registry
 """
@@ -57,10 +57,14 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff on this repo's own Python (the template is linted inside rendered services)."""
+    """Ruff on this repo's own Python (the template is linted inside rendered services),
+    and actionlint and zizmor on this repo's workflow."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("actionlint")
+    # template/ holds only .jinja workflows, so this audits .github/workflows alone.
+    session.run("zizmor", "--offline", ".")
 
 
 @nox.session

@@ -1,8 +1,16 @@
-"""Render each answer set and run the service's own gates, as its CI would."""
+"""Render each answer set and run the service's own gates, as its CI would.
+
+The default answers run every gate. The other answer sets run lint, tests and e2e, and
+the gates their answers change: a Python version changes the base image and what mypy
+sees, names change the manifests, the database and deploy target change what is deployed.
+"""
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,11 +18,59 @@ from tests.support import ANSWER_SETS, output_of, render, run
 
 pytestmark = pytest.mark.slow
 
+EVERY_GATE = ["lint", "typecheck", "tests", "e2e", "audit", "docker-lint", "manifests", "workflows"]
+# Answer sets of this file's own, for what ANSWER_SETS leaves at its defaults.
+DEPLOY_ANSWER_SETS: dict[str, dict[str, Any]] = {
+    "postgresql-kubernetes": {"database": "postgresql", "use_notify": True},
+    "no-deploy-target": {"deploy_target": "none", "use_notify": False},
+}
+GATES: dict[str, list[str]] = {
+    "defaults": EVERY_GATE,
+    "standalone-live-py312": ["lint", "typecheck", "tests", "e2e", "docker-lint"],
+    "beta-custom-names-py313": ["lint", "typecheck", "tests", "e2e", "manifests"],
+    "postgresql-kubernetes": ["lint", "typecheck", "tests", "manifests", "workflows"],
+    "no-deploy-target": ["lint", "tests", "workflows"],
+}
+ANSWERS = ANSWER_SETS | DEPLOY_ANSWER_SETS
+# pip-audit asks PyPI's JSON API about each locked release; a stable one to try first.
+VULNERABILITY_DATA = "https://pypi.org/pypi/flask/3.0.0/json"
 
-@pytest.mark.parametrize("name", list(ANSWER_SETS))
+
+def vulnerability_data_reachable() -> bool:
+    try:
+        with urllib.request.urlopen(VULNERABILITY_DATA, timeout=10) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, TimeoutError):
+        return False
+
+
+def nox(project: Path, *sessions: str) -> Any:
+    return run(["uv", "run", "--locked", "nox", "-s", *sessions], project, timeout=1800)
+
+
+def test_every_answer_set_has_gates() -> None:
+    assert set(GATES) == set(ANSWERS)
+    assert set(EVERY_GATE) == set(GATES["defaults"])
+    for gates in GATES.values():
+        assert {"lint", "tests"} <= set(gates)
+
+
+@pytest.mark.parametrize("name", list(GATES))
 def test_generated_service_passes_its_own_gates(tmp_path: Path, name: str) -> None:
-    project = render(tmp_path / "service", ANSWER_SETS[name])
+    project = render(tmp_path / "service", ANSWERS[name])
+    gates = GATES[name]
+    audit_offline = "audit" in gates and not vulnerability_data_reachable()
+    if audit_offline:
+        gates = [gate for gate in gates if gate != "audit"]
 
-    result = run(["uv", "run", "--locked", "nox", "-s", "lint", "tests", "e2e"], project)
+    result = nox(project, *gates)
 
     assert result.returncode == 0, output_of(result)
+    if audit_offline:
+        # Without PyPI's vulnerability data the audit must fail, never pass unchecked,
+        # and bandit (which needs no network) must still have run clean first.
+        audit = nox(project, "audit")
+        assert audit.returncode != 0, output_of(audit)
+        assert "could not be audited" in audit.stdout + audit.stderr, output_of(audit)
+        assert "nox > bandit" in audit.stderr, output_of(audit)
+        assert "Issue: [" not in audit.stdout, output_of(audit)

@@ -120,26 +120,22 @@ class GovUKDateField(Field):
 
 
 class GovUKRadioField(RadioField):
-    widget = GovRadioInput()
-
     def __init__(self, label: str, *, required_message: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
+        super().__init__(label, widget=GovRadioInput(), **kwargs)
         self.required_message = required_message
 
     def pre_validate(self, form: Form) -> None:  # noqa: ARG002 - WTForms passes the form
-        if self.data not in {choice.value for choice in self.choices}:  # type: ignore[union-attr]
+        if self.data not in {choice.value for choice in self.choices}:
             raise StopValidation(self.required_message)
 
 
 class GovUKCheckboxesField(SelectMultipleField):
-    widget = GovCheckboxesInput()
-
     def __init__(self, label: str, *, required_message: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
+        super().__init__(label, widget=GovCheckboxesInput(), **kwargs)
         self.required_message = required_message
 
     def pre_validate(self, form: Form) -> None:  # noqa: ARG002 - WTForms passes the form
-        allowed = {choice.value for choice in self.choices}  # type: ignore[union-attr]
+        allowed = {choice.value for choice in self.choices}
         if not self.data or not set(self.data) <= allowed:
             raise StopValidation(self.required_message)
 

@@ -11,7 +11,7 @@ from .service import SERVICE
 
 def init_app(app: Flask) -> None:
     own_templates: BaseLoader | None = app.jinja_loader
-    app.jinja_loader = ChoiceLoader(  # type: ignore[assignment]
+    app.jinja_loader = ChoiceLoader(
         [
             *([own_templates] if own_templates else []),
             PrefixLoader(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Request, Response, current_app
+from flask import Request, current_app
+from werkzeug.wrappers import Response
 
 COOKIE_NAME = "cookies_policy"
 ONE_YEAR = 365 * 24 * 60 * 60

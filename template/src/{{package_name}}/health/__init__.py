@@ -19,7 +19,7 @@ def liveness() -> JsonResponse:
 @health.get("/readyz")
 def readiness() -> JsonResponse:
     database_ok = is_reachable(current_database())
-    body = {
+    body: dict[str, object] = {
         "status": "ok" if database_ok else "unavailable",
         "checks": {"database": "ok" if database_ok else "unavailable"},
     }

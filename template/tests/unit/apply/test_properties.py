@@ -19,7 +19,7 @@ text = st.one_of(
 )
 value = st.one_of(text, st.lists(text, max_size=5))
 PROPERTY_SETTINGS = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

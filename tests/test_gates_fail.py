@@ -1,0 +1,123 @@
+"""Each gate fails when what it guards is broken, and says what broke.
+
+A copy of a rendered service is broken the way a team might break it; the gate's nox
+session must exit non-zero and name the problem, so a red CI job explains itself.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.support import output_of, render, run
+
+pytestmark = pytest.mark.slow
+
+PACKAGE = "apply_for_a_juggling_licence"
+CI = ".github/workflows/ci.yml"
+DEPLOY = ".github/workflows/deploy.yml"
+UNLABELLED_INPUT = '<input class="govuk-input" type="text" name="q">'
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default service, rendered once; each test breaks a copy of its own."""
+    return render(tmp_path_factory.mktemp("rendered") / "service")
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def unused_import(project: Path) -> None:
+    replace_in(
+        project / "src" / PACKAGE / "pages" / "__init__.py",
+        "from flask import Blueprint",
+        "import os\nfrom flask import Blueprint",
+    )
+
+
+def unlabelled_input(project: Path) -> None:
+    # A text box with no label: axe's "label" rule (WCAG 1.3.1, 4.1.2).
+    start = project / "src" / PACKAGE / "pages" / "templates" / "pages" / "start.html"
+    replace_in(start, "</h1>", f"</h1>\n  {UNLABELLED_INPUT}")
+
+
+def root_container(project: Path) -> None:
+    replace_in(project / "Dockerfile", "USER 10001:10001", "USER root")
+
+
+def privilege_escalation_allowed(project: Path) -> None:
+    deployment = project / "deploy" / "base" / "deployment.yaml"
+    replace_in(deployment, "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")
+
+
+def misspelt_field(project: Path) -> None:
+    replace_in(
+        project / "deploy" / "base" / "deployment.yaml",
+        "revisionHistoryLimit:",
+        "revisionHistoryLimt:",
+    )
+
+
+def unpinned_action_with_every_permission(project: Path) -> None:
+    # In deploy.yml's image job: actionlint accepts both, zizmor must not.
+    workflow = project / DEPLOY
+    text = workflow.read_text()
+    image_job = r"    permissions:\n      contents: read\n      packages: write[^\n]*"
+    text, replaced = re.subn(image_job, "    permissions: write-all", text, count=1)
+    assert replaced == 1
+    pinned = r"actions/checkout@[0-9a-f]{40} # v[\d.]+"
+    workflow.write_text(re.sub(pinned, "actions/checkout@v5", text, count=1))
+
+
+def unknown_workflow_key(project: Path) -> None:
+    replace_in(project / CI, "    timeout-minutes: 15", "    timeout-minutez: 15")
+
+
+BREAKAGES: dict[str, tuple[Callable[[Path], None], list[str], list[str]]] = {
+    # name: (how to break it, the nox session and its arguments, what the failure names)
+    "lint-ruff": (unused_import, ["lint"], ["F401", "`os` imported but unused"]),
+    "e2e-axe": (
+        unlabelled_input,
+        ["e2e", "--", "-k", "test_page_is_accessible"],
+        ["test_page_is_accessible", "Rule Violated:", "label - ", UNLABELLED_INPUT],
+    ),
+    "docker-lint-root": (root_container, ["docker-lint"], ["DL3002", "root"]),
+    "manifests-policy": (
+        privilege_escalation_allowed,
+        ["manifests"],
+        ["CKV_K8S_20", "allowPrivilegeEscalation"],
+    ),
+    "manifests-schema": (misspelt_field, ["manifests"], ["revisionHistoryLimt"]),
+    "workflows-zizmor": (
+        unpinned_action_with_every_permission,
+        ["workflows"],
+        ["unpinned-uses", "excessive-permissions"],
+    ),
+    "workflows-actionlint": (unknown_workflow_key, ["workflows"], ["timeout-minutez"]),
+}
+
+
+@pytest.mark.parametrize("name", list(BREAKAGES))
+def test_gate_fails_and_names_the_problem(rendered: Path, tmp_path: Path, name: str) -> None:
+    breakage, session, expected = BREAKAGES[name]
+    project = shutil.copytree(rendered, tmp_path / "service", symlinks=True)
+    breakage(project)
+
+    result = run(["uv", "run", "--locked", "nox", "-s", *session], project)
+
+    assert result.returncode != 0, output_of(result)
+    output = result.stdout + result.stderr
+    for problem in expected:
+        assert problem in output, output_of(result)
+    if name == "e2e-axe":
+        reports = list((project / "test-results" / "axe").glob("*.txt"))
+        assert reports, "axe's report is kept for CI to upload"
+        assert UNLABELLED_INPUT in reports[0].read_text()
