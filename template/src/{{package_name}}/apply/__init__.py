@@ -74,11 +74,13 @@ def question(slug: str) -> str | Response:
 def check_answers() -> str | Response:
     form = DeclarationForm()
     sending = form.validate_on_submit()
+    # Answers first, then the check for an earlier send: a send saves the application
+    # before it deletes the answers, so a double click's second request finds one or other.
+    answers = journey().answers()
     if sending and (sent := find_application(form.submission_key.data)):
         # Sent already (a double click, or the browser retried): same confirmation.
         session[REFERENCE] = sent.reference
         return redirect(url_for(".confirmation"))
-    answers = journey().answers()
     if missing := first_unanswered(answers):
         return redirect(question_url(missing))
     if sending and form.submission_key.data == answers.get(SUBMISSION_KEY):
