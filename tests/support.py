@@ -35,13 +35,16 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
 }
 
 # Variables a developer's shell may carry that must not leak into a rendered project's
-# own tools (they would point uv or nox at this repo's environments).
+# own tools (they would point uv or nox at this repo's environments). Some machines set
+# PYTHONDONTWRITEBYTECODE: a rendered project's environments are thrown away after the
+# test, and without cached bytecode every Python process there compiles its imports again.
 LEAKY_VARIABLES = (
     "VIRTUAL_ENV",
     "UV_PROJECT_ENVIRONMENT",
     "UV_PYTHON",
     "PYTHONPATH",
     "PYTHONHOME",
+    "PYTHONDONTWRITEBYTECODE",
 )
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Template Tests",
