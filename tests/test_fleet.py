@@ -1,5 +1,6 @@
 """The fleet tool on ten services: status reports each correctly; update updates the clean
-ones on branches, reports the conflict, skips the dirty one, and rewrites no history."""
+ones on branches, reports the conflict and the failing tests, skips the dirty one, and
+rewrites no history."""
 
 from __future__ import annotations
 
@@ -21,6 +22,18 @@ FLEET = [sys.executable, "-m", "gov_service_template.fleet"]
 EDITED = {"svc-02", "svc-03"}
 DIRTY = "svc-04"
 CONFLICTING = "svc-05"
+# A team test pinned to wording the new release changes: the update applies, its tests fail.
+FAILING_TESTS = "svc-06"
+TEAM_TEST = """\
+from flask.testing import FlaskClient
+
+
+def test_privacy_notice_keeps_our_wording(client: FlaskClient) -> None:
+    html = client.get("/privacy").get_data(as_text=True)
+    assert "We do not use it for marketing." in html
+"""
+# The privacy notice's tests: enough to prove the command runs, and quick for ten services.
+TEST_COMMAND = "uv run --locked pytest -q -x tests/unit -k privacy"
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,10 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Fleet:
         if name == CONFLICTING:
             edit(privacy(project), "We do not use it for marketing.", "No marketing, ever.")
             git(project, "commit", "--quiet", "-am", "Our wording")
+        if name == FAILING_TESTS:
+            (project / "tests" / "unit" / "test_our_privacy_wording.py").write_text(TEAM_TEST)
+            git(project, "add", "--all")
+            git(project, "commit", "--quiet", "-m", "Keep our privacy wording")
         if name == DIRTY:
             edit(privacy(project), "Who we are", "About us")  # never committed
 
@@ -127,9 +144,7 @@ def test_update_touches_only_what_it_should(fleet: Fleet) -> None:
         p.name: (git(p, "rev-parse", "HEAD"), git(p, "status", "--porcelain")) for p in projects
     }
 
-    code, results = fleet_json(
-        "update", fleet.folder, "--test-command", "uv run --locked pytest -q -x tests/unit"
-    )
+    code, results = fleet_json("update", fleet.folder, "--test-command", TEST_COMMAND)
 
     assert code == 1, "a conflict makes the run fail, so a pipeline notices"
     outcomes = {str(result["service"]): result for result in results}
@@ -154,6 +169,9 @@ def test_update_touches_only_what_it_should(fleet: Fleet) -> None:
             assert "<<<<<<< before updating" in git(
                 project, "show", f"{branch}:{result['conflicts'][0]}"
             )
+        elif name == FAILING_TESTS:
+            assert result["outcome"] == "tests failed"
+            assert "test_privacy_notice_keeps_our_wording" in str(result["log"])
         else:
             assert result["outcome"] == "updated", f"{result['detail']}\n{result['log']}"
             updated = git(project, "show", f"{branch}:{privacy(project).relative_to(project)}")
