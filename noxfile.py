@@ -5,6 +5,7 @@ tests   render several answer sets and run each service's own gates (pytest)
 lint    ruff on this repo's Python; actionlint and zizmor on its workflow
 docs    build the MkDocs site, failing on any warning
 vendor  refresh the vendored GOV.UK Frontend assets from the npm registry
+bench   generation, first green, throughput, page weight and update figures
 """
 
 from __future__ import annotations
@@ -96,3 +97,10 @@ def fleet(session: nox.Session) -> None:
     """`uvx nox -s fleet -- status|update PATH...`: the fleet tool (absolute paths)."""
     install(session)
     session.run("gst-fleet", *session.posargs, env=outside_this_environment())
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks beside same-run baselines: prints a table, writes build/bench.json."""
+    install(session, "bench")
+    session.run("gst-bench", *session.posargs)

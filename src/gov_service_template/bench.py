@@ -1,0 +1,626 @@
+"""Benchmarks for the template, each figure beside a baseline measured in the same run.
+
+    uvx nox -s bench [-- --runs N --seconds S --workers W --profile]
+
+Machines are noisy and absolute times drift, so each figure is reported with a baseline
+measured moments before or after it, and the ratio between them:
+
+    generation     `copier copy` of this template vs an empty template (copier's floor)
+    first green    copy, `uv sync` (warm cache) and the unit tests; then e2e with axe
+    throughput     the service under gunicorn vs a bare Flask app serving the same start
+                   page from a string, same workers, load from locust in a second process
+    page weight    bytes a first visit to the start page transfers, and cache headers
+    update         `copier update` from the previous release vs an empty template's update
+
+Targets are reported, not enforced: a miss is a reason to profile (`--profile`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .releases import ROOT, clone_template
+
+COPIER = [sys.executable, "-m", "copier"]
+# A team's machine caches bytecode; some CI machines are told not to.
+LEAKY_VARIABLES = (
+    "VIRTUAL_ENV",
+    "UV_PROJECT_ENVIRONMENT",
+    "UV_PYTHON",
+    "PYTHONPATH",
+    "PYTHONDONTWRITEBYTECODE",
+)
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.gov.uk",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.gov.uk",
+}
+UUID = "00000000-0000-4000-8000-000000000000"
+# The service as production runs it. Notify's key has the right shape and is never used:
+# the start page sends no email.
+PRODUCTION = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "bench-" + "0123456789abcdef" * 4,
+    "NOTIFY_API_KEY": f"bench-{UUID}-{UUID}",
+    "NOTIFY_CONFIRMATION_TEMPLATE_ID": UUID,
+    "LOG_LEVEL": "WARNING",
+}
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+KB = 1000
+console = Console(stderr=True)
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str
+    met: Callable[[Figure], bool]
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    baseline: float | None = None
+    baseline_name: str = ""
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.baseline if self.baseline else None
+
+
+def _ratio_at_most(limit: float) -> Callable[[Figure], bool]:
+    return lambda figure: figure.ratio is not None and figure.ratio <= limit
+
+
+def _ratio_at_least(limit: float) -> Callable[[Figure], bool]:
+    return lambda figure: figure.ratio is not None and figure.ratio >= limit
+
+
+def _below(limit: float) -> Callable[[Figure], bool]:
+    return lambda figure: figure.value < limit
+
+
+TARGETS = {
+    "generation": Target("≤ 1.5 times copier's floor", _ratio_at_most(1.5)),
+    "first green, unit tests": Target("< 20 s", _below(20)),
+    "first green, with e2e": Target("< 60 s", _below(60)),
+    "throughput": Target("≥ 70% of bare Flask", _ratio_at_least(0.7)),
+    "start page weight": Target("< 150 KB on the wire", _below(150)),
+}
+
+
+@dataclass
+class Report:
+    machine: dict[str, Any] = field(default_factory=dict)
+    figures: list[Figure] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, figure: Figure) -> None:
+        self.figures.append(figure)
+        console.print(f"  {figure.name}: {figure.value:.3g} {figure.unit}")
+
+    def as_json(self) -> dict[str, Any]:
+        figures = []
+        for figure in self.figures:
+            target = TARGETS.get(figure.name)
+            figures.append(
+                asdict(figure)
+                | {
+                    "ratio": figure.ratio,
+                    "target": target.text if target else None,
+                    "target_met": target.met(figure) if target else None,
+                }
+            )
+        return {"machine": self.machine, "figures": figures, "details": self.details}
+
+    def table(self) -> Table:
+        table = Table(title="Gov Service Template benchmarks")
+        for column in ("figure", "value", "baseline", "ratio", "target", "met", "note"):
+            table.add_column(column)
+        for figure in self.figures:
+            target = TARGETS.get(figure.name)
+            baseline = (
+                f"{figure.baseline:.3g} {figure.unit} ({figure.baseline_name})"
+                if figure.baseline
+                else ""
+            )
+            table.add_row(
+                figure.name,
+                f"{figure.value:.3g} {figure.unit}",
+                baseline,
+                f"{figure.ratio:.2f}" if figure.ratio is not None else "",
+                target.text if target else "",
+                ("yes" if target.met(figure) else "NO") if target else "",
+                figure.note,
+            )
+        return table
+
+
+# --- running things -------------------------------------------------------------------
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without its virtualenv, so `uv run` finds the project's."""
+    env = {key: value for key, value in os.environ.items() if key not in LEAKY_VARIABLES}
+    return env | GIT_IDENTITY | extra
+
+
+def run(command: Sequence[str | Path], cwd: Path, **env: str) -> float:
+    """Run a command that must succeed; return its wall time in seconds."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        command_line = " ".join(map(str, command))
+        raise RuntimeError(f"{command_line} failed in {cwd}:\n{result.stdout}\n{result.stderr}")
+    return elapsed
+
+
+def git(repo: Path, *args: str) -> None:
+    run(["git", *args], repo)
+
+
+def median_of(runs: int, once: Callable[[int], float]) -> float:
+    return statistics.median(once(index) for index in range(runs))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def copy_command(source: Path, destination: Path, *extra: str) -> list[str | Path]:
+    return [*COPIER, "copy", "--quiet", "--defaults", "--trust", *extra, source, destination]
+
+
+def update_command(*extra: str) -> list[str | Path]:
+    return [*COPIER, "update", "--quiet", "--defaults", "--trust", *extra]
+
+
+# --- generation -------------------------------------------------------------------------
+
+
+def make_empty_template(folder: Path) -> Path:
+    """The smallest template Copier will copy and update: its start-up and git, nothing else."""
+    template = folder / "empty-template"
+    (template / "template").mkdir(parents=True)
+    (template / "copier.yml").write_text("_subdirectory: template\nname:\n  default: x\n")
+    (template / "template" / "{{_copier_conf.answers_file}}.jinja").write_text(
+        "{{ _copier_answers|to_nice_yaml -}}\n"
+    )
+    readme = template / "template" / "README.md"
+    git(template, "init", "--quiet")
+    for release in ("v1.0.0", "v1.0.1"):
+        readme.write_text(f"{release}\n")
+        git(template, "add", "--all")
+        git(template, "commit", "--quiet", "-m", f"Release {release}")
+        git(template, "tag", release)
+    return template
+
+
+def bench_generation(report: Report, work: Path, template: Path, empty: Path, runs: int) -> None:
+    def copy(source: Path, name: str, *extra: str) -> Callable[[int], float]:
+        return lambda index: run(copy_command(source, work / f"{name}-{index}", *extra), work)
+
+    floor = median_of(runs, copy(empty, "empty", "--skip-tasks"))
+    ours = median_of(runs, copy(template, "ours", "--skip-tasks"))
+    with_tasks = median_of(max(1, runs // 2), copy(template, "tasks"))
+    report.details["generation (s)"] = {
+        "empty template": floor,
+        "this template, no tasks": ours,
+        "this template, with tasks": with_tasks,
+        "runs": runs,
+    }
+    report.add(
+        Figure("generation", ours, "s", floor, "empty template", f"median of {runs}, no tasks")
+    )
+    report.add(
+        Figure(
+            "generation with tasks",
+            with_tasks,
+            "s",
+            floor,
+            "empty template",
+            "plus uv lock (warm cache), git init and first commit",
+        )
+    )
+
+
+# --- time to first green ----------------------------------------------------------------
+
+
+def bench_first_green(report: Report, work: Path, template: Path) -> Path:
+    project = work / "first-green"
+    stages: dict[str, Callable[[], float]] = {
+        "copier copy": lambda: run(copy_command(template, project), work),
+        "uv sync": lambda: run(["uv", "sync", "--locked"], project),
+        "unit tests": lambda: run(
+            ["uv", "run", "--locked", "pytest", "tests/unit", "--numprocesses=auto"], project
+        ),
+        "e2e tests with axe": lambda: run(
+            ["uv", "run", "--locked", "pytest", "tests/e2e", "--numprocesses=auto"], project
+        ),
+    }
+    timings = {stage: measure() for stage, measure in stages.items()}
+    report.details["first green stages (s)"] = timings
+    for stage, seconds in timings.items():
+        console.print(f"    {stage}: {seconds:.1f} s")
+    unit = sum(list(timings.values())[:3])
+    stages_text = ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in timings.items())
+    report.add(Figure("first green, unit tests", unit, "s", note="copy + uv sync + unit tests"))
+    report.add(Figure("first green, with e2e", sum(timings.values()), "s", note=stages_text))
+    return project
+
+
+# --- the service under gunicorn ---------------------------------------------------------
+
+BARE_FLASK = '''\
+"""The baseline: Flask returning the service's start page from a string."""
+
+from pathlib import Path
+
+from flask import Flask
+
+PAGE = Path(__file__).with_name("start.html").read_text()
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+
+    @app.get("/")
+    def start() -> str:
+        return PAGE
+
+    return app
+'''
+
+LOCUSTFILE = """\
+from locust import FastHttpUser, task
+
+
+class StartPage(FastHttpUser):
+    @task
+    def start_page(self) -> None:
+        self.client.get("/")
+"""
+
+
+def package_of(project: Path) -> str:
+    return next(path.name for path in (project / "src").iterdir() if path.is_dir())
+
+
+@contextmanager
+def gunicorn(project: Path, app: str, workers: int, env: Mapping[str, str]) -> Iterator[str]:
+    """Gunicorn with the service's own config file; yield the base URL once it answers."""
+    port = free_port()
+    command = [
+        project / ".venv" / "bin" / "gunicorn",
+        "--config",
+        project / "gunicorn.conf.py",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        app,
+    ]
+    process = subprocess.Popen(
+        [str(part) for part in command],
+        cwd=project,
+        env=clean_env(**env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            errors = process.stderr.read() if process.stderr else ""
+            raise RuntimeError(f"gunicorn stopped before answering:\n{errors}")
+        try:
+            fetch(f"{url}/")
+        except OSError:
+            time.sleep(0.2)
+        else:
+            return
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+        return str(response.read().decode())
+
+
+def load(url: str, seconds: int, users: int, work: Path, name: str) -> dict[str, float]:
+    """Load the start page from a second process (locust, headless) for a bounded time."""
+    locustfile = work / "locustfile.py"
+    locustfile.write_text(LOCUSTFILE)
+    prefix = work / name
+    command = [sys.executable, "-m", "locust", "--locustfile", locustfile, "--headless"]
+    command += ["--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s"]
+    command += ["--host", url, "--csv", prefix, "--only-summary", "--loglevel", "WARNING"]
+    run(command, work)
+    with Path(f"{prefix}_stats.csv").open(newline="") as stats:
+        total = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
+    if int(total["Failure Count"]):
+        raise RuntimeError(f"{name}: {total['Failure Count']} requests failed under load")
+    return {
+        "requests": float(total["Request Count"]),
+        "requests_per_second": float(total["Requests/s"]),
+        "p50_ms": float(total["50%"]),
+        "p99_ms": float(total["99%"]),
+    }
+
+
+def prepare_database(project: Path) -> dict[str, str]:
+    """The production settings, with a migrated SQLite database of the service's own."""
+    env = PRODUCTION | {"DATABASE_URL": f"sqlite:///{project / 'instance' / 'bench.sqlite3'}"}
+    (project / "instance").mkdir(exist_ok=True)
+    upgrade = ["uv", "run", "--locked", "flask", "--app", package_of(project), "db", "upgrade"]
+    run(upgrade, project, **env)
+    return env
+
+
+def bench_throughput(report: Report, work: Path, project: Path, seconds: int, workers: int) -> None:
+    env = prepare_database(project)
+    users = 10
+    with gunicorn(project, f"{package_of(project)}:create_app()", workers, env) as url:
+        page = fetch(f"{url}/")
+        service = load(url, seconds, users, work, "service")
+    bare = work / "bare"
+    bare.mkdir(exist_ok=True)
+    (bare / "bare_app.py").write_text(BARE_FLASK)
+    (bare / "start.html").write_text(page)
+    bare_env = env | {"PYTHONPATH": str(bare)}
+    with gunicorn(project, "bare_app:create_app()", workers, bare_env) as url:
+        if fetch(f"{url}/") != page:
+            raise RuntimeError("the bare Flask app must serve the service's start page")
+        baseline = load(url, seconds, users, work, "bare")
+    report.details["throughput"] = {
+        "service": service,
+        "bare Flask": baseline,
+        "gunicorn workers": workers,
+        "locust users": users,
+        "seconds each": seconds,
+    }
+    report.add(
+        Figure(
+            "throughput",
+            service["requests_per_second"],
+            "req/s",
+            baseline["requests_per_second"],
+            "bare Flask",
+            f"p50/p99 {service['p50_ms']:.0f}/{service['p99_ms']:.0f} ms; "
+            f"bare {baseline['p50_ms']:.0f}/{baseline['p99_ms']:.0f} ms",
+        )
+    )
+
+
+# --- page weight --------------------------------------------------------------------------
+
+
+def chromium_executable(playwright: Any) -> str:
+    """Playwright's own Chromium when installed; otherwise the system's (Debian's package)."""
+    configured = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH")
+    if configured:
+        return configured
+    own = Path(playwright.chromium.executable_path)
+    return str(own) if own.exists() else "/usr/bin/chromium"
+
+
+def first_visit(url: str) -> list[dict[str, Any]]:
+    """Every response a fresh browser receives loading the page, with its size on the wire."""
+    from playwright.sync_api import sync_playwright
+
+    transfers: list[dict[str, Any]] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_executable(playwright), args=CHROMIUM_FLAGS
+        )
+        page = browser.new_page()
+
+        def record(request: Any) -> None:
+            response = request.response()
+            sizes = request.sizes()
+            transfers.append(
+                {
+                    "url": request.url.removeprefix(url),
+                    "type": request.resource_type,
+                    "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+                    "content-encoding": response.headers.get("content-encoding", ""),
+                    "cache-control": response.headers.get("cache-control", ""),
+                }
+            )
+
+        page.on("requestfinished", record)
+        page.goto(f"{url}/", wait_until="networkidle")
+        browser.close()
+    return transfers
+
+
+def bench_page_weight(report: Report, project: Path, workers: int) -> None:
+    env = prepare_database(project)
+    with gunicorn(project, f"{package_of(project)}:create_app()", workers, env) as url:
+        transfers = first_visit(url)
+    assets = [transfer for transfer in transfers if transfer["url"].startswith("/assets/")]
+    immutable = [asset for asset in assets if "immutable" in asset["cache-control"]]
+    compressible = [asset for asset in assets if asset["type"] in ("stylesheet", "script")]
+    compressed = [asset for asset in compressible if asset["content-encoding"]]
+    total = sum(transfer["bytes"] for transfer in transfers) / KB
+    report.details["start page first visit"] = transfers
+    report.add(
+        Figure(
+            "start page weight",
+            total,
+            "KB",
+            note=(
+                f"{len(transfers)} responses; {len(immutable)}/{len(assets)} assets immutable, "
+                f"{len(compressed)}/{len(compressible)} CSS/JS compressed"
+            ),
+        )
+    )
+
+
+# --- update -------------------------------------------------------------------------------
+
+
+def bench_update(report: Report, work: Path, template: Path, previous: str, empty: Path) -> None:
+    def updated(source: Path, name: str, ref: str) -> float:
+        project = work / f"update-{name}"
+        run(copy_command(source, project, "--vcs-ref", ref), work)
+        if not (project / ".git").exists():
+            git(project, "init", "--quiet")
+            git(project, "add", "--all")
+            git(project, "commit", "--quiet", "-m", "Generated")
+        return run(update_command(), project)
+
+    floor = updated(empty, "empty", "v1.0.0")
+    ours = updated(template, "ours", previous)
+    report.add(
+        Figure("update", ours, "s", floor, "empty template", f"copier update from {previous}")
+    )
+
+
+# --- profile ------------------------------------------------------------------------------
+
+PROFILE = """import os
+from pyinstrument import Profiler
+from {package} import create_app
+
+client = create_app().test_client()
+client.get("/")
+profiler = Profiler(interval=0.0005)
+with profiler:
+    for _ in range(200):
+        client.get("/")
+print(profiler.output_text(unicode=True, color=False, show_all=False))
+"""
+
+
+def profile_start_page(project: Path) -> None:
+    """Print where 200 start-page requests spend their time (pyinstrument)."""
+    env = prepare_database(project)
+    script = PROFILE.format(package=package_of(project))
+    result = subprocess.run(
+        ["uv", "run", "--locked", "--with", "pyinstrument", "python", "-c", script],
+        cwd=project,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    print(result.stdout)
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def describe_machine() -> dict[str, Any]:
+    cpuinfo = Path("/proc/cpuinfo")
+    models = (
+        [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+         if line.startswith("model name")]
+        if cpuinfo.exists()
+        else []
+    )  # fmt: skip
+    meminfo = Path("/proc/meminfo")
+    memory = meminfo.read_text().splitlines()[0].split(":")[1].strip() if meminfo.exists() else ""
+    return {
+        "cpus": os.cpu_count(),
+        "cpu model": models[0] if models else platform.processor(),
+        "memory": memory,
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "copier": version("copier"),
+    }
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="gst-bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="generation runs (median)")
+    parser.add_argument("--seconds", type=int, default=15, help="load time per server")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers, both apps")
+    parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench.json")
+    parser.add_argument(
+        "--profile", action="store_true", help="also profile the start page with pyinstrument"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse(argv)
+    report = Report(machine=describe_machine())
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="gst-bench-") as folder:
+        work = Path(folder)
+        console.print("[bold]Cloning the template[/bold] (uncommitted work included)")
+        clone = clone_template(work / "template", env=clean_env())
+        empty = make_empty_template(work)
+        console.print("[bold]Generation[/bold]")
+        bench_generation(report, work, clone.path, empty, options.runs)
+        console.print("[bold]Time to first green[/bold]")
+        project = bench_first_green(report, work, clone.path)
+        console.print("[bold]Throughput[/bold]")
+        bench_throughput(report, work, project, options.seconds, options.workers)
+        console.print("[bold]Page weight[/bold]")
+        bench_page_weight(report, project, options.workers)
+        console.print("[bold]Update[/bold]")
+        bench_update(report, work, clone.path, clone.previous, empty)
+        if options.profile:
+            profile_start_page(project)
+    report.details["bench wall time (s)"] = time.perf_counter() - started
+    Console().print(report.table())
+    options.output.parent.mkdir(parents=True, exist_ok=True)
+    options.output.write_text(json.dumps(report.as_json(), indent=2) + "\n")
+    console.print(f"Written to {options.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
