@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import shutil
 import tarfile
 import urllib.request
@@ -25,6 +26,10 @@ STATIC_DIR = Path("template/src/{{package_name}}/static")
 # What a service needs from the package's dist/govuk folder, and nothing else.
 WANTED = ("govuk-frontend.min.css", "govuk-frontend.min.js", "assets/")
 COMPRESSIBLE = {".css", ".js", ".svg", ".json", ".ico"}
+# What the CSS asks for, like url(/assets/images/govuk-crest.svg).
+CSS_REFERENCE = re.compile(r"url\((/assets/([^)]+))\)")
+# Names that already carry a content hash, like bold-b542beb274-v2.woff2 (as in assets.py).
+HASHED_NAME = re.compile(r"[.-][0-9a-f]{10,}[.-]")
 
 
 def fetch_tarball(version: str) -> bytes:
@@ -59,6 +64,25 @@ def extract(tarball: bytes, static_dir: Path) -> list[Path]:
     return written
 
 
+def fingerprint_css_references(css: Path, static_dir: Path) -> list[Path]:
+    """Give each file the CSS asks for a name with its content hash, and point the CSS at
+    it: browsers may then cache those files for ever too (GOV.UK Frontend's fonts come
+    named so; its crest image does not). Returns the renamed files."""
+    text = css.read_text()
+    renamed: list[Path] = []
+    for url, relative in sorted(set(CSS_REFERENCE.findall(text))):
+        if HASHED_NAME.search(relative):
+            continue
+        path = static_dir / relative
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        hashed = path.with_name(f"{path.stem}-{digest}{path.suffix}")
+        path.rename(hashed)
+        text = text.replace(f"url({url})", f"url({url.removesuffix(path.name)}{hashed.name})")
+        renamed.append(hashed)
+    css.write_text(text)
+    return renamed
+
+
 def precompress(path: Path) -> None:
     """Write path.gz next to the file; mtime=0 keeps the output byte-for-byte stable."""
     with (
@@ -77,6 +101,9 @@ def main() -> None:
     if args.static_dir.exists():
         shutil.rmtree(args.static_dir)
     written = extract(fetch_tarball(args.version), args.static_dir)
+    css = args.static_dir / "govuk-frontend.min.css"
+    renamed = fingerprint_css_references(css, args.static_dir)
+    written = [path for path in written if path.exists()] + renamed
     for path in written:
         if path.suffix in COMPRESSIBLE:
             precompress(path)

@@ -47,17 +47,17 @@ def test_assets_are_served_compressed(client: FlaskClient, asset_url: AssetUrl) 
     assert len(gzipped.get_data()) < len(plain.get_data()) / 4
 
 
-def test_fonts_the_css_asks_for_are_served_and_immutable(client: FlaskClient) -> None:
-    font = re.search(
-        r"url\((/assets/fonts/[^)]+\.woff2)\)",
-        client.get("/assets/govuk-frontend.min.css").get_data(as_text=True),
-    )
-    assert font
+def test_everything_the_css_asks_for_is_served_and_immutable(client: FlaskClient) -> None:
+    css = client.get("/assets/govuk-frontend.min.css").get_data(as_text=True)
+    urls = set(re.findall(r"url\((/assets/[^)]+)\)", css))
+    assert any(url.endswith(".woff2") for url in urls), "the fonts"
+    assert any(url.endswith(".svg") for url in urls), "the crest in the footer"
 
-    response = client.get(font.group(1))
+    for url in urls:
+        response = client.get(url)
 
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == IMMUTABLE
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == IMMUTABLE, url
 
 
 def test_plain_names_get_a_short_cache(client: FlaskClient) -> None:
