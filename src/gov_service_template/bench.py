@@ -615,7 +615,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.profile:
             profile_start_page(project)
     report.details["bench wall time (s)"] = time.perf_counter() - started
-    Console().print(report.table())
+    # Wide enough for the table whatever the terminal (or none, in CI logs).
+    Console(width=160).print(report.table())
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(json.dumps(report.as_json(), indent=2) + "\n")
     console.print(f"Written to {options.output}")
