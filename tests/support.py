@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -10,6 +9,8 @@ from typing import Any
 
 import yaml
 from copier import run_copy
+
+from gov_service_template.environment import git_identity, rendered_project_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,24 +35,7 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
     },
 }
 
-# Variables a developer's shell may carry that must not leak into a rendered project's
-# own tools (they would point uv or nox at this repo's environments). Some machines set
-# PYTHONDONTWRITEBYTECODE: a rendered project's environments are thrown away after the
-# test, and without cached bytecode every Python process there compiles its imports again.
-LEAKY_VARIABLES = (
-    "VIRTUAL_ENV",
-    "UV_PROJECT_ENVIRONMENT",
-    "UV_PYTHON",
-    "PYTHONPATH",
-    "PYTHONHOME",
-    "PYTHONDONTWRITEBYTECODE",
-)
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Template Tests",
-    "GIT_AUTHOR_EMAIL": "template-tests@example.gov.uk",
-    "GIT_COMMITTER_NAME": "Template Tests",
-    "GIT_COMMITTER_EMAIL": "template-tests@example.gov.uk",
-}
+GIT_IDENTITY = git_identity("Template Tests", "template-tests@example.gov.uk")
 
 
 def render(
@@ -80,8 +64,7 @@ def render(
 
 
 def project_env(**extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in LEAKY_VARIABLES}
-    return env | GIT_IDENTITY | extra
+    return rendered_project_env(GIT_IDENTITY, **extra)
 
 
 def run(

@@ -39,23 +39,11 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from .environment import git_identity, rendered_project_env
 from .releases import ROOT, clone_template
 
 COPIER = [sys.executable, "-m", "copier"]
-# A team's machine caches bytecode; some CI machines are told not to.
-LEAKY_VARIABLES = (
-    "VIRTUAL_ENV",
-    "UV_PROJECT_ENVIRONMENT",
-    "UV_PYTHON",
-    "PYTHONPATH",
-    "PYTHONDONTWRITEBYTECODE",
-)
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.gov.uk",
-    "GIT_COMMITTER_NAME": "Bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.gov.uk",
-}
+GIT_IDENTITY = git_identity("Bench", "bench@example.gov.uk")
 UUID = "00000000-0000-4000-8000-000000000000"
 # The service as production runs it. Notify's key has the right shape and is never used:
 # the start page sends no email.
@@ -170,8 +158,7 @@ class Report:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """This process's environment without its virtualenv, so `uv run` finds the project's."""
-    env = {key: value for key, value in os.environ.items() if key not in LEAKY_VARIABLES}
-    return env | GIT_IDENTITY | extra
+    return rendered_project_env(GIT_IDENTITY, **extra)
 
 
 def run(command: Sequence[str | Path], cwd: Path, **env: str) -> float:
@@ -407,8 +394,9 @@ def prepare_database(project: Path) -> dict[str, str]:
     return env
 
 
-def bench_throughput(report: Report, work: Path, project: Path, seconds: int, workers: int) -> None:
-    env = prepare_database(project)
+def bench_throughput(
+    report: Report, work: Path, project: Path, env: Mapping[str, str], seconds: int, workers: int
+) -> None:
     users = 10
     with gunicorn(project, f"{package_of(project)}:create_app()", workers, env) as url:
         page = fetch(f"{url}/")
@@ -417,7 +405,7 @@ def bench_throughput(report: Report, work: Path, project: Path, seconds: int, wo
     bare.mkdir(exist_ok=True)
     (bare / "bare_app.py").write_text(BARE_FLASK)
     (bare / "start.html").write_text(page)
-    bare_env = env | {"PYTHONPATH": str(bare)}
+    bare_env = {**env, "PYTHONPATH": str(bare)}
     with gunicorn(project, "bare_app:create_app()", workers, bare_env) as url:
         if fetch(f"{url}/") != page:
             raise RuntimeError("the bare Flask app must serve the service's start page")
@@ -484,8 +472,7 @@ def first_visit(url: str) -> list[dict[str, Any]]:
     return transfers
 
 
-def bench_page_weight(report: Report, project: Path, workers: int) -> None:
-    env = prepare_database(project)
+def bench_page_weight(report: Report, project: Path, env: Mapping[str, str], workers: int) -> None:
     with gunicorn(project, f"{package_of(project)}:create_app()", workers, env) as url:
         transfers = first_visit(url)
     assets = [transfer for transfer in transfers if transfer["url"].startswith("/assets/")]
@@ -543,9 +530,8 @@ print(profiler.output_text(unicode=True, color=False, show_all=False))
 """
 
 
-def profile_start_page(project: Path) -> None:
+def profile_start_page(project: Path, env: Mapping[str, str]) -> None:
     """Print where 200 start-page requests spend their time (pyinstrument)."""
-    env = prepare_database(project)
     script = PROFILE.format(package=package_of(project))
     result = subprocess.run(
         ["uv", "run", "--locked", "--with", "pyinstrument", "python", "-c", script],
@@ -607,13 +593,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print("[bold]Time to first green[/bold]")
         project = bench_first_green(report, work, clone.path)
         console.print("[bold]Throughput[/bold]")
-        bench_throughput(report, work, project, options.seconds, options.workers)
+        env = prepare_database(project)
+        bench_throughput(report, work, project, env, options.seconds, options.workers)
         console.print("[bold]Page weight[/bold]")
-        bench_page_weight(report, project, options.workers)
+        bench_page_weight(report, project, env, options.workers)
         console.print("[bold]Update[/bold]")
         bench_update(report, work, clone.path, clone.previous, empty)
         if options.profile:
-            profile_start_page(project)
+            profile_start_page(project, env)
     report.details["bench wall time (s)"] = time.perf_counter() - started
     # Wide enough for the table whatever the terminal (or none, in CI logs).
     Console(width=160).print(report.table())
