@@ -89,3 +89,10 @@ def output_of(result: subprocess.CompletedProcess[str]) -> str:
 def answers_file(project: Path) -> dict[str, Any]:
     answers: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
     return answers
+
+
+def replace_in(path: Path, old: str, new: str, count: int = -1) -> None:
+    """Edit a file as a person would; fail loudly if what to replace is not there."""
+    text = path.read_text()
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, count))

@@ -13,7 +13,7 @@ import pytest
 from packaging.version import Version
 
 from tests.releases import TemplateClone, clone_template
-from tests.support import ROOT, output_of, render, run
+from tests.support import ROOT, output_of, render, replace_in, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fleet")]
 
@@ -44,10 +44,6 @@ class Fleet:
     new: str
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    path.write_text(path.read_text().replace(old, new))
-
-
 def git(project: Path, *args: str) -> str:
     result = run(["git", *args], project)
     assert result.returncode == 0, output_of(result)
@@ -73,20 +69,20 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Fleet:
         }
         project = render(folder / name, answers, source=template.path, vcs_ref=old)
         if name in EDITED:
-            edit(privacy(project), "How long we keep it", "How long we keep your information")
+            replace_in(privacy(project), "How long we keep it", "How long we keep your information")
             git(project, "commit", "--quiet", "-am", "Clearer heading")
         if name == CONFLICTING:
-            edit(privacy(project), "We do not use it for marketing.", "No marketing, ever.")
+            replace_in(privacy(project), "We do not use it for marketing.", "No marketing, ever.")
             git(project, "commit", "--quiet", "-am", "Our wording")
         if name == FAILING_TESTS:
             (project / "tests" / "unit" / "test_our_privacy_wording.py").write_text(TEAM_TEST)
             git(project, "add", "--all")
             git(project, "commit", "--quiet", "-m", "Keep our privacy wording")
         if name == DIRTY:
-            edit(privacy(project), "Who we are", "About us")  # never committed
+            replace_in(privacy(project), "Who we are", "About us")  # never committed
 
     def reword_privacy(root: Path) -> None:
-        edit(
+        replace_in(
             root / "template" / PRIVACY.format(package="{{package_name}}"),
             "We do not use it for marketing.",
             "We never use it for marketing.",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import output_of, render, run
+from tests.support import output_of, render, replace_in, run
 
 pytestmark = pytest.mark.slow
 
@@ -30,33 +30,33 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return render(tmp_path_factory.mktemp("rendered") / "service")
 
 
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} is not in {path}"
-    path.write_text(text.replace(old, new, 1))
-
-
 def unused_import(project: Path) -> None:
     replace_in(
         project / "src" / PACKAGE / "pages" / "__init__.py",
         "from flask import Blueprint",
         "import os\nfrom flask import Blueprint",
+        count=1,
     )
 
 
 def unlabelled_input(project: Path) -> None:
     # A text box with no label: axe's "label" rule (WCAG 1.3.1, 4.1.2).
     start = project / "src" / PACKAGE / "pages" / "templates" / "pages" / "start.html"
-    replace_in(start, "</h1>", f"</h1>\n  {UNLABELLED_INPUT}")
+    replace_in(start, "</h1>", f"</h1>\n  {UNLABELLED_INPUT}", count=1)
 
 
 def root_container(project: Path) -> None:
-    replace_in(project / "Dockerfile", "USER 10001:10001", "USER root")
+    replace_in(project / "Dockerfile", "USER 10001:10001", "USER root", count=1)
 
 
 def privilege_escalation_allowed(project: Path) -> None:
     deployment = project / "deploy" / "base" / "deployment.yaml"
-    replace_in(deployment, "allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true")
+    replace_in(
+        deployment,
+        "allowPrivilegeEscalation: false",
+        "allowPrivilegeEscalation: true",
+        count=1,
+    )
 
 
 def misspelt_field(project: Path) -> None:
@@ -64,6 +64,7 @@ def misspelt_field(project: Path) -> None:
         project / "deploy" / "base" / "deployment.yaml",
         "revisionHistoryLimit:",
         "revisionHistoryLimt:",
+        count=1,
     )
 
 
@@ -79,7 +80,7 @@ def unpinned_action_with_every_permission(project: Path) -> None:
 
 
 def unknown_workflow_key(project: Path) -> None:
-    replace_in(project / CI, "    timeout-minutes: 15", "    timeout-minutez: 15")
+    replace_in(project / CI, "    timeout-minutes: 15", "    timeout-minutez: 15", count=1)
 
 
 BREAKAGES: dict[str, tuple[Callable[[Path], None], list[str], list[str]]] = {

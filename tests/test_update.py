@@ -10,7 +10,7 @@ import pytest
 
 from gov_service_template.fleet import conflicted_files
 from tests.releases import TemplateClone, clone_template
-from tests.support import output_of, render, run
+from tests.support import output_of, render, replace_in, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("update")]
 
@@ -24,12 +24,6 @@ UPDATE = [sys.executable, "-m", "copier", "update", "--trust", "--skip-answered"
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> TemplateClone:
     return clone_template(tmp_path_factory.mktemp("template") / "template")
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} is not in {path}"
-    path.write_text(text.replace(old, new))
 
 
 def commit_all(project: Path, message: str) -> None:
