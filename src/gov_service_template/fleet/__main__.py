@@ -1,0 +1,5 @@
+import sys
+
+from gov_service_template.fleet.cli import main
+
+sys.exit(main())
