@@ -1,14 +1,18 @@
-"""`copier update` from earlier releases: local edits survive, conflicts are visible,
-migrations carry files across, and the updated service still passes its own checks."""
+"""`copier update` from earlier releases: Renovate's exact command works without trust from
+the trust-free release on, services on earlier releases cross through the fleet tool with
+their edits, moved files keep their edits, and conflicts are visible."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
 from gov_service_template.fleet import conflicted_files
+from gov_service_template.fleet.fixups import after_update
+from gov_service_template.fleet.template import local_template
 from tests.releases import TemplateClone, clone_template
 from tests.support import output_of, render, replace_in, run
 
@@ -18,7 +22,22 @@ PRIVACY = "src/{package}/pages/templates/pages/privacy.html"
 BANNER_BEFORE_V0_2 = "src/{package}/templates/partials/cookie_banner.html"
 BANNER = "src/{package}/cookies/templates/cookies/banner.html"
 PACKAGE = "apply_for_a_juggling_licence"
-UPDATE = [sys.executable, "-m", "copier", "update", "--trust", "--skip-answered", "--defaults"]
+# What Renovate's copier manager runs, word for word: no --trust.
+RENOVATE = [
+    sys.executable,
+    "-m",
+    "copier",
+    "update",
+    "--skip-answered",
+    "--defaults",
+    "--answers-file",
+    ".copier-answers.yml",
+    "--vcs-ref",
+]
+# How the fleet tool crosses from a release that still had tasks or migrations.
+TRUSTED = [sys.executable, "-m", "copier", "update", "--trust", "--skip-answered", "--defaults"]
+FLEET = [sys.executable, "-m", "gov_service_template.fleet"]
+CHECKS = ["uv", "run", "--locked", "nox", "-s", "lint", "tests"]
 
 
 @pytest.fixture(scope="module")
@@ -46,41 +65,92 @@ def make_typical_edits(project: Path) -> None:
     commit_all(project, "Our own changes")
 
 
-def update(project: Path, vcs_ref: str) -> None:
-    result = run([*UPDATE, "--vcs-ref", vcs_ref], project)
+def assert_typical_edits_kept(text_of: dict[str, str]) -> None:
+    assert "We never use it for marketing or share it." in text_of["privacy"]
+    assert '"humanize>=4"' in text_of["pyproject"]
+    assert text_of["runbook"].startswith("# Runbook")
+
+
+def renovate_update(project: Path, vcs_ref: str) -> None:
+    result = run([*RENOVATE, vcs_ref], project)
     assert result.returncode == 0, output_of(result)
 
 
-def test_update_from_the_previous_release_keeps_local_edits(
+def trusted_update(project: Path, template: TemplateClone, from_ref: str, to_ref: str) -> None:
+    """What `gst-fleet update` does to the work tree: Copier with trust, then the fix-ups."""
+    result = run([*TRUSTED, "--vcs-ref", to_ref], project)
+    assert result.returncode == 0, output_of(result)
+    after_update(project, local_template(str(template.path)), from_ref, to_ref)
+
+
+def test_renovate_updates_a_service_made_at_head_without_trust(tmp_path: Path) -> None:
+    template = clone_template(tmp_path / "template")  # its own: this test adds a release
+    project = render(tmp_path / "service", source=template.path, vcs_ref=template.latest)
+    make_typical_edits(project)
+
+    def template_rewords_accessibility(root: Path) -> None:
+        statement = root / "template/src/{{package_name}}/pages/templates/pages"
+        replace_in(
+            statement / "accessibility_statement.html",
+            "This accessibility statement applies to",
+            "This statement applies to",
+        )
+
+    newer = template.release(template_rewords_accessibility, "Shorter accessibility wording")
+
+    renovate_update(project, newer)
+
+    assert conflicted_files(project) == []
+    assert f"_commit: {newer}" in (project / ".copier-answers.yml").read_text()
+    statement = project / f"src/{PACKAGE}/pages/templates/pages/accessibility_statement.html"
+    assert "This statement applies to" in statement.read_text()
+    assert_typical_edits_kept(
+        {
+            "privacy": (project / PRIVACY.format(package=PACKAGE)).read_text(),
+            "pyproject": (project / "pyproject.toml").read_text(),
+            "runbook": (project / "docs" / "runbook.md").read_text(),
+        }
+    )
+    checks = run(CHECKS, project)
+    assert checks.returncode == 0, output_of(checks)
+
+
+def test_the_previous_release_reaches_head_through_the_fleet(
     template: TemplateClone, tmp_path: Path
 ) -> None:
     project = render(tmp_path / "service", source=template.path, vcs_ref=template.previous)
     make_typical_edits(project)
 
-    update(project, template.latest)
+    result = run(
+        [*FLEET, "update", "--json", "--test-command", " ".join(CHECKS), project], tmp_path
+    )
 
-    privacy = (project / PRIVACY.format(package=PACKAGE)).read_text()
-    assert "We never use it for marketing or share it." in privacy
-    assert '"humanize>=4"' in (project / "pyproject.toml").read_text()
-    assert (project / "docs" / "runbook.md").read_text().startswith("# Runbook")
-    assert conflicted_files(project) == []
-    assert f"_commit: {template.latest}" in (project / ".copier-answers.yml").read_text()
+    report = json.loads(result.stdout)
+    (outcome,) = report["services"]
+    assert result.returncode == 0, f"{outcome}\n{output_of(result)}"
+    assert outcome["outcome"] == "updated"
+    branch = outcome["branch"]
 
-    relock = run(["uv", "lock", "--quiet"], project)
-    assert relock.returncode == 0, output_of(relock)
-    checks = run(["uv", "run", "--locked", "nox", "-s", "lint", "tests"], project)
-    assert checks.returncode == 0, output_of(checks)
+    def at_branch(path: str) -> str:
+        return run(["git", "show", f"{branch}:{path}"], project).stdout
+
+    assert_typical_edits_kept(
+        {
+            "privacy": at_branch(PRIVACY.format(package=PACKAGE)),
+            "pyproject": at_branch("pyproject.toml"),
+            "runbook": at_branch("docs/runbook.md"),
+        }
+    )
+    assert f"_commit: {template.latest}" in at_branch(".copier-answers.yml")
 
 
-def test_migration_moves_the_cookie_banner_with_its_edits(
-    template: TemplateClone, tmp_path: Path
-) -> None:
+def test_a_moved_file_keeps_its_edits(template: TemplateClone, tmp_path: Path) -> None:
     project = render(tmp_path / "service", source=template.path, vcs_ref="v0.1.0")
     old = project / BANNER_BEFORE_V0_2.format(package=PACKAGE)
     replace_in(old, "We use some essential cookies", "We use a few essential cookies")
     commit_all(project, "Reword the cookie banner")
 
-    update(project, template.latest)
+    trusted_update(project, template, "v0.1.0", template.latest)
 
     assert not old.exists()
     moved = (project / BANNER.format(package=PACKAGE)).read_text()
@@ -88,6 +158,17 @@ def test_migration_moves_the_cookie_banner_with_its_edits(
     assert conflicted_files(project) == []
     status = run(["git", "status", "--porcelain"], project).stdout
     assert "R  " in status, "the move is staged as a rename, so history follows the file"
+
+
+def test_an_unedited_moved_file_is_the_templates(template: TemplateClone, tmp_path: Path) -> None:
+    project = render(tmp_path / "service", source=template.path, vcs_ref="v0.1.0")
+
+    trusted_update(project, template, "v0.1.0", template.latest)
+
+    fresh = render(tmp_path / "fresh", source=template.path, vcs_ref=template.latest)
+    banner = BANNER.format(package=PACKAGE)
+    assert (project / banner).read_text() == (fresh / banner).read_text()
+    assert not (project / BANNER_BEFORE_V0_2.format(package=PACKAGE)).exists()
 
 
 def test_conflicting_edit_is_left_as_inline_markers(tmp_path: Path) -> None:
@@ -106,16 +187,18 @@ def test_conflicting_edit_is_left_as_inline_markers(tmp_path: Path) -> None:
 
     newer = template.release(template_rewords_privacy, "Reword the privacy notice")
 
-    update(project, newer)  # Copier itself exits 0 here: the markers are the only signal
+    renovate_update(project, newer)  # Copier itself exits 0 here: the markers are the only signal
 
     text = privacy.read_text()
     assert "<<<<<<< before updating" in text
     assert "We do not use it for advertising." in text, "the service's edit is kept"
     assert "We never use it for marketing." in text, "the template's change is offered"
     assert conflicted_files(project) == [PRIVACY.format(package=PACKAGE)]
+    lint = run(["uv", "run", "--locked", "nox", "-s", "lint"], project)
+    assert lint.returncode != 0, "the service's own lint gate refuses the markers"
 
 
-def test_migration_keeps_overlapping_edits_as_conflict_markers(tmp_path: Path) -> None:
+def test_a_moved_file_with_overlapping_edits_gets_conflict_markers(tmp_path: Path) -> None:
     template = clone_template(tmp_path / "template")  # its own: this test adds a release
     project = render(tmp_path / "service", source=template.path, vcs_ref="v0.1.0")
     replace_in(
@@ -132,10 +215,32 @@ def test_migration_keeps_overlapping_edits_as_conflict_markers(tmp_path: Path) -
             "We need some essential cookies",
         )
 
-    update(project, template.release(template_rewords_banner, "Reword the banner"))
+    newer = template.release(template_rewords_banner, "Reword the banner")
+    trusted_update(project, template, "v0.1.0", newer)
 
     moved = (project / BANNER.format(package=PACKAGE)).read_text()
     assert "<<<<<<< before updating" in moved
     assert "We use a few essential cookies" in moved
     assert "We need some essential cookies" in moved
     assert conflicted_files(project) == [BANNER.format(package=PACKAGE)]
+
+
+def test_a_removed_file_the_team_changed_is_reported(tmp_path: Path) -> None:
+    template = clone_template(tmp_path / "template")  # its own: this test adds a release
+    project = render(tmp_path / "service", source=template.path, vcs_ref=template.latest)
+    security = project / "SECURITY.md"
+    security.write_text(security.read_text() + "\nOur own out-of-hours contact: 0300 000 0000\n")
+    commit_all(project, "Our out-of-hours contact")
+
+    def template_drops_security_md(root: Path) -> None:
+        (root / "template" / "SECURITY.md.jinja").unlink()
+
+    newer = template.release(template_drops_security_md, "Drop SECURITY.md")
+    renovate_update(project, newer)
+
+    report = after_update(project, local_template(str(template.path)), template.latest, newer)
+
+    assert report.removed_edited == ["SECURITY.md"]
+    assert not security.exists()
+    kept = run(["git", "show", "HEAD:SECURITY.md"], project).stdout
+    assert "Our own out-of-hours contact" in kept, "the team's version is still in git"

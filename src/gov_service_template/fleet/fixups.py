@@ -127,7 +127,9 @@ def carry_move(repo: Path, move: Move, before: str, previous: PreviousRelease) -
         merged = run(merge, repo, check=False)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(paths[0].read_bytes())
-    git(repo, "add", "--all", "--", move.old, move.new)  # staged together: a rename
+    # Staged together, the removal and the new file show (and log) as a rename.
+    git(repo, "rm", "--quiet", "--cached", "--ignore-unmatch", "--", move.old)
+    git(repo, "add", "--", move.new)
     if merged.returncode:
         return f"{move.old} -> {move.new}: your edits overlap the template's (conflict markers)"
     return f"{move.old} -> {move.new}: your edits carried over"
