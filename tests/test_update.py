@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from gov_service_template.fleet import conflicted_files
 from gov_service_template.fleet.fixups import after_update
@@ -244,3 +245,51 @@ def test_a_removed_file_the_team_changed_is_reported(tmp_path: Path) -> None:
     assert not security.exists()
     kept = run(["git", "show", "HEAD:SECURITY.md"], project).stdout
     assert "Our own out-of-hours contact" in kept, "the team's version is still in git"
+
+
+def test_fixup_carries_a_move_and_settles_dependencies_after_renovate(tmp_path: Path) -> None:
+    template = clone_template(tmp_path / "template")  # its own: this test adds a release
+    project = render(tmp_path / "service", source=template.path, vcs_ref=template.latest)
+    privacy = PRIVACY.format(package=PACKAGE)
+    replace_in(project / privacy, "We do not use it for marketing.", "No marketing, ever.")
+    replace_in(
+        project / "pyproject.toml", '"gunicorn>=23",\n', '"gunicorn>=23",\n    "humanize>=4",\n'
+    )
+    commit_all(project, "Our wording and a dependency")
+    moved_privacy = "src/{package_name}/privacy/templates/privacy/notice.html"
+    latest = Version(template.latest)
+    upcoming = f"v{latest.major}.{latest.minor}.{latest.micro + 1}"  # what release() tags
+
+    def template_moves_privacy_and_adds_a_dependency(root: Path) -> None:
+        old = root / "template" / PRIVACY.format(package="{{package_name}}")
+        new = root / "template" / moved_privacy.replace("{package_name}", "{{package_name}}")
+        new.parent.mkdir(parents=True)
+        old.rename(new)
+        replace_in(
+            root / "template-files.yml",
+            "moved:\n",
+            f"moved:\n  - release: {upcoming}\n    from: {PRIVACY.format(package='{package_name}')}"
+            f"\n    to: {moved_privacy}\n",
+        )
+        replace_in(
+            root / "template" / "pyproject.toml.jinja",
+            '"gunicorn>=23",\n',
+            '"gunicorn>=23",\n    "itsdangerous>=2.2",\n',
+        )
+
+    newer = template.release(template_moves_privacy_and_adds_a_dependency, "Move the notice")
+    assert newer == upcoming
+    renovate_update(project, newer)
+    commit_all(project, f"chore(deps): update template to {newer}")  # as Renovate does
+
+    result = run([*FLEET, "fixup", project], tmp_path)
+
+    assert result.returncode == 0, output_of(result)
+    notice = project / moved_privacy.format(package_name=PACKAGE)
+    assert "No marketing, ever." in notice.read_text()
+    assert not (project / privacy).exists()
+    pyproject = (project / "pyproject.toml").read_text()
+    assert '"humanize>=4"' in pyproject
+    assert '"itsdangerous>=2.2"' in pyproject
+    assert conflicted_files(project) == []
+    assert "your edits carried over" in result.stdout

@@ -17,6 +17,7 @@ Everything is read from the release being updated *to*, like Copier's migrations
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -28,8 +29,10 @@ from typing import Any
 import yaml
 from packaging.version import InvalidVersion, Version
 
-from gov_service_template.fleet.running import git, run
-from gov_service_template.fleet.template import file_at, render_release
+from gov_service_template.fleet.report import json_report
+from gov_service_template.fleet.running import FleetError, git, run
+from gov_service_template.fleet.services import in_parallel
+from gov_service_template.fleet.template import file_at, local_template, render_release
 
 FILES_RULES = "template-files.yml"
 RESOLVE_DEPENDENCIES = "hooks/resolve_dependency_conflicts.py"
@@ -187,3 +190,90 @@ def after_update(
     if note := settle_dependencies(repo, template, to_ref):
         report.notes.append(note)
     return report
+
+
+# --- gst-fleet fixup: the same fix-ups for a service updated another way -------------------
+
+
+@dataclass
+class FixupResult:
+    service: str
+    path: str
+    outcome: str  # fixed up | nothing to do | error
+    from_version: str | None = None
+    to_version: str | None = None
+    carried: list[str] = field(default_factory=list)
+    removed_edited: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    detail: str = ""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "fixup",
+        help="run the update fix-ups on a service updated by Renovate or `copier update`",
+    )
+    parser.add_argument(
+        "--before",
+        default=None,
+        help="the commit before the update (default: HEAD if the update is uncommitted, "
+        "else HEAD~1, the parent of Renovate's commit)",
+    )
+    parser.set_defaults(handler=run_fixup_command)
+
+
+def recorded_release(repo: Path, revision: str | None) -> str:
+    """`_commit` in .copier-answers.yml at a revision, or in the work tree for None."""
+    text = (
+        (repo / ".copier-answers.yml").read_text()
+        if revision is None
+        else git(repo, "show", f"{revision}:.copier-answers.yml")
+    )
+    answers: dict[str, Any] = yaml.safe_load(text) or {}
+    return str(answers.get("_commit"))
+
+
+def fixup_service(repo: Path, before: str | None) -> FixupResult:
+    result = FixupResult(service=repo.name, path=str(repo), outcome="error")
+    try:
+        uncommitted = bool(git(repo, "status", "--porcelain").strip())
+        before = before or ("HEAD" if uncommitted else "HEAD~1")
+        result.from_version = recorded_release(repo, before)
+        result.to_version = recorded_release(repo, None)
+        if result.from_version == result.to_version:
+            result.outcome = "nothing to do"
+            result.detail = f"{before} and the work tree are both on {result.to_version}"
+            return result
+        answers: dict[str, Any] = yaml.safe_load((repo / ".copier-answers.yml").read_text())
+        template = local_template(str(answers["_src_path"]))
+        report = after_update(repo, template, result.from_version, result.to_version, before=before)
+    except (FleetError, OSError, KeyError, subprocess.CalledProcessError) as error:
+        result.detail = str(error)
+        return result
+    result.outcome = "fixed up"
+    result.carried, result.removed_edited, result.notes = (
+        report.carried,
+        report.removed_edited,
+        report.notes,
+    )
+    result.detail = "review and commit the changes" if report.carried or report.notes else ""
+    return result
+
+
+def run_fixup_command(args: argparse.Namespace, services: list[Path]) -> int:
+    results = in_parallel(
+        lambda repo: fixup_service(repo, args.before), services, args.jobs, "Fixing up services"
+    )
+    if args.json:
+        print(json_report("fixup", results))
+    else:
+        for result in results:
+            print(
+                f"{result.service}  {result.from_version} -> {result.to_version}  "
+                f"{result.outcome}  {result.detail}".rstrip()
+            )
+            for line in [*result.carried, *result.notes]:
+                print(f"    {line}")
+            for path in result.removed_edited:
+                print(f"    removed by the template, changed by your team: {path}")
+    return 1 if any(result.outcome == "error" for result in results) else 0
