@@ -23,7 +23,7 @@ from gov_service_template.releases import git
 from tests.releases import TemplateClone, clone_template
 from tests.support import answers_file, output_of, project_env, render, replace_in, run
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("update-paths")]
+pytestmark = pytest.mark.slow
 
 ANSWER_SETS: dict[str, dict[str, Any]] = {
     "defaults": {},
