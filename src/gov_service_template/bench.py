@@ -1,6 +1,7 @@
 """Benchmarks for the template, each figure beside a baseline measured in the same run.
 
     uvx nox -s bench [-- --runs N --seconds S --workers W --profile]
+    uvx nox -s bench -- --only fleet --fleet-sizes 10,40 --fleet-jobs 1,2
 
 Machines are noisy and absolute times drift, so each figure is reported with a baseline
 measured moments before or after it, and the ratio between them:
@@ -11,7 +12,11 @@ measured moments before or after it, and the ratio between them:
                    page from a string, same workers, load from locust in a second process
     page weight    bytes a first visit to the start page transfers, and cache headers
     update         `copier update` from the previous release vs an empty template's update
+    fleet          `gst-fleet status`, `drift` and `update` over fleets of services, in
+                   seconds per service, each larger fleet beside the smallest (growth)
 
+Sections run with `--only` or are left out with `--skip`: generation, service (first
+green, throughput and page weight share one rendered service), update and fleet.
 Targets are reported, not enforced: a miss is a reason to profile (`--profile`).
 """
 
@@ -30,9 +35,11 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +47,8 @@ from rich.console import Console
 from rich.table import Table
 
 from .environment import git_identity, rendered_project_env
-from .releases import ROOT, clone_template
+from .releases import ROOT, TemplateClone, clone_template
+from .releases import git as git_output
 
 COPIER = [sys.executable, "-m", "copier"]
 GIT_IDENTITY = git_identity("Bench", "bench@example.gov.uk")
@@ -97,13 +105,26 @@ def _below(limit: float) -> Callable[[Figure], bool]:
     return lambda figure: figure.value < limit
 
 
+FLEET_STATUS_100 = "fleet status, 100 services (extrapolated)"
+FLEET_UPDATE_PER_CORE = "fleet update, core-seconds per service"
+
 TARGETS = {
     "generation": Target("≤ 1.5 times copier's floor", _ratio_at_most(1.5)),
     "first green, unit tests": Target("< 20 s", _below(20)),
     "first green, with e2e": Target("< 60 s", _below(60)),
     "throughput": Target("≥ 70% of bare Flask", _ratio_at_least(0.7)),
     "start page weight": Target("< 150 KB on the wire", _below(150)),
+    FLEET_STATUS_100: Target("< 10 s", _below(10)),
+    FLEET_UPDATE_PER_CORE: Target("< 3 s per service per core", _below(3)),
 }
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """A figure that could not be measured in this run, and why."""
+
+    name: str
+    reason: str
 
 
 @dataclass
@@ -111,10 +132,15 @@ class Report:
     machine: dict[str, Any] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    unavailable: list[Unavailable] = field(default_factory=list)
 
     def add(self, figure: Figure) -> None:
         self.figures.append(figure)
         console.print(f"  {figure.name}: {figure.value:.3g} {figure.unit}")
+
+    def missing(self, name: str, reason: str) -> None:
+        self.unavailable.append(Unavailable(name, reason))
+        console.print(f"  {name}: unavailable ({reason})")
 
     def as_json(self) -> dict[str, Any]:
         figures = []
@@ -128,7 +154,12 @@ class Report:
                     "target_met": target.met(figure) if target else None,
                 }
             )
-        return {"machine": self.machine, "figures": figures, "details": self.details}
+        return {
+            "machine": self.machine,
+            "figures": figures,
+            "unavailable": [asdict(missing) for missing in self.unavailable],
+            "details": self.details,
+        }
 
     def table(self) -> Table:
         table = Table(title="Gov Service Template benchmarks")
@@ -150,6 +181,10 @@ class Report:
                 ("yes" if target.met(figure) else "NO") if target else "",
                 figure.note,
             )
+        for missing in self.unavailable:
+            target = TARGETS.get(missing.name)
+            text = target.text if target else ""
+            table.add_row(missing.name, "unavailable", "", "", text, "", missing.reason)
         return table
 
 
@@ -369,7 +404,8 @@ def load(url: str, seconds: int, users: int, work: Path, name: str) -> dict[str,
     locustfile = work / "locustfile.py"
     locustfile.write_text(LOCUSTFILE)
     prefix = work / name
-    command = [sys.executable, "-m", "locust", "--locustfile", locustfile, "--headless"]
+    command: list[str | Path] = [sys.executable, "-m", "locust", "--headless"]
+    command += ["--locustfile", locustfile]
     command += ["--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s"]
     command += ["--host", url, "--csv", prefix, "--only-summary", "--loglevel", "WARNING"]
     run(command, work)
@@ -514,6 +550,252 @@ def bench_update(report: Report, work: Path, template: Path, previous: str, empt
     )
 
 
+# --- fleet --------------------------------------------------------------------------------
+
+FLEET = [sys.executable, "-m", "gov_service_template.fleet"]
+# Each command as the bench times it; `update` with a test command that does nothing, so
+# the figure is the fleet's own work (branch, copier update, re-lock, commit, switch back).
+FLEET_COMMANDS = {
+    "status": ["status"],
+    "drift": ["drift"],
+    "update": ["update", "--test-command", "true"],
+}
+FLEET_BRANCH = "main"
+UPDATE_BRANCHES = "template-update*"  # template-update, or template-update/<tag>
+RENDER_PROCESSES = 2
+PHASES = ("alpha", "beta", "live")
+
+
+class FleetCommandError(RuntimeError):
+    """A fleet command did not do what the bench times: its figures are unavailable."""
+
+
+@dataclass(frozen=True)
+class FleetRun:
+    command: str
+    size: int
+    jobs: int
+    seconds: float
+
+    @property
+    def per_service(self) -> float:
+        return self.seconds / self.size
+
+    @property
+    def name(self) -> str:
+        return f"fleet {self.command}, {service_count(self.size)}, jobs {self.jobs}"
+
+
+def service_count(count: int) -> str:
+    return f"{count} service" if count == 1 else f"{count} services"
+
+
+def lock(project: Path) -> None:
+    """uv.lock, as every service commits one: from uv's cache when warm, else the index."""
+    try:
+        run(["uv", "lock", "--quiet", "--offline"], project)
+    except RuntimeError:
+        run(["uv", "lock", "--quiet"], project)
+
+
+def render_service(template: Path, ref: str, number: int, project: Path) -> None:
+    """One service at ref with its own answers, locked and committed, tasks skipped."""
+    answers = {
+        "service_name": f"Apply for fleet permit {number}",
+        "service_slug": project.name,
+        "phase": PHASES[number % len(PHASES)],
+    }
+    data = [f"--data={question}={answer}" for question, answer in answers.items()]
+    run(copy_command(template, project, "--skip-tasks", "--vcs-ref", ref, *data), project.parent)
+    lock(project)
+    git(project, "init", "--quiet", f"--initial-branch={FLEET_BRANCH}")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", "Generated")
+
+
+def render_fleet(folder: Path, template: Path, ref: str, size: int) -> list[Path]:
+    """size services rendered at ref, a few at a time; smaller fleets are its first ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    services = [folder / f"svc-{number:03}" for number in range(1, size + 1)]
+    numbers = range(1, size + 1)
+    with ThreadPoolExecutor(max_workers=RENDER_PROCESSES) as pool:
+        # list() waits for every render and re-raises the first failure.
+        list(pool.map(render_service, repeat(template), repeat(ref), numbers, services))
+    return services
+
+
+def reset_services(services: Sequence[Path]) -> None:
+    """Back to the rendered commit with no update branches, so every update run does the
+    same work."""
+    for project in services:
+        git(project, "switch", "--quiet", "--force", FLEET_BRANCH)
+        git(project, "clean", "--quiet", "-fdx")
+        if branches := update_branches(project):
+            git(project, "branch", "--quiet", "-D", *branches)
+
+
+def update_branches(project: Path) -> list[str]:
+    listing = ["branch", "--list", UPDATE_BRANCHES, "--format=%(refname:short)"]
+    return git_output(project, *listing, env=clean_env()).split()
+
+
+def fleet_services(output: str) -> list[dict[str, Any]]:
+    """The services of a command's --json output: the versioned envelope, or a bare list."""
+    document = json.loads(output)
+    services = document["services"] if isinstance(document, dict) else document
+    return list(services)
+
+
+def fleet_problem(command: str, result: subprocess.CompletedProcess[str], size: int) -> str:
+    """Why a fleet command's run cannot be timed as the bench means it, or "" if it can."""
+    lines = (result.stderr or result.stdout).strip().splitlines()
+    failure = f"exit status {result.returncode}: {lines[-1] if lines else 'no output'}"
+    try:
+        services = fleet_services(result.stdout)
+    except (ValueError, KeyError, TypeError):
+        return failure
+    if len(services) != size:
+        return f"reported {len(services)} services of {size}; {failure}"
+    for service in services:
+        error = service.get("error")
+        if command == "update" and service.get("outcome") != "updated":
+            error = f"{service.get('outcome')}: {service.get('detail')}"
+        if error:
+            return f"{service.get('service')}: {error}"
+    return ""
+
+
+def time_fleet_command(command: str, services: Sequence[Path], jobs: int, cwd: Path) -> float:
+    """Wall time of one fleet command over the services, Python's start-up included."""
+    arguments = [*FLEET, *FLEET_COMMANDS[command], "--jobs", str(jobs), "--json", *services]
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(argument) for argument in arguments],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    if problem := fleet_problem(command, result, len(services)):
+        raise FleetCommandError(problem)
+    return seconds
+
+
+def time_fleet_matrix(
+    command: str, services: Sequence[Path], sizes: Sequence[int], jobs: Sequence[int], cwd: Path
+) -> list[FleetRun]:
+    runs = []
+    for size in sizes:
+        for job_count in jobs:
+            if command == "update":
+                reset_services(services)
+            seconds = time_fleet_command(command, services[:size], job_count, cwd)
+            timed = FleetRun(command, size, job_count, seconds)
+            runs.append(timed)
+            console.print(f"    {timed.name}: {seconds:.1f} s")
+    return runs
+
+
+def fleet_run(runs: Sequence[FleetRun], size: int, jobs: int) -> FleetRun:
+    return next(timed for timed in runs if timed.size == size and timed.jobs == jobs)
+
+
+def fleet_figure(runs: Sequence[FleetRun], timed: FleetRun) -> Figure:
+    """Seconds per service; beside the smallest fleet's at the same jobs, so the ratio is
+    how the cost per service grows with the fleet (1.0: linear)."""
+    smallest = min(each.size for each in runs)
+    fewest_jobs = min(each.jobs for each in runs)
+    notes = [f"{service_count(timed.size)} in {timed.seconds:.1f} s"]
+    if timed.jobs != fewest_jobs:
+        serial = fleet_run(runs, timed.size, fewest_jobs)
+        notes.append(f"{serial.seconds / timed.seconds:.2f} times as fast as jobs {fewest_jobs}")
+    figure = Figure(timed.name, timed.per_service, "s/service")
+    if timed.size == smallest:
+        notes.append("the smallest fleet: the baseline for growth")
+    else:
+        figure.baseline = fleet_run(runs, smallest, timed.jobs).per_service
+        figure.baseline_name = f"per service at {smallest}"
+    figure.note = "; ".join(notes)
+    return figure
+
+
+def largest_run(runs: Sequence[FleetRun]) -> FleetRun:
+    """The run the targets are judged on: the largest fleet at the most jobs."""
+    return max(runs, key=lambda timed: (timed.size, timed.jobs))
+
+
+def status_of_100(runs: Sequence[FleetRun]) -> Figure:
+    basis = largest_run(runs)
+    return Figure(
+        FLEET_STATUS_100,
+        basis.per_service * 100,
+        "s",
+        note=(
+            f"extrapolated linearly, not measured: 100 services * {basis.per_service:.3g} "
+            f"s/service, from the {basis.size}-service run at jobs {basis.jobs}"
+        ),
+    )
+
+
+def cores() -> int:
+    return os.cpu_count() or 1
+
+
+def update_per_core(runs: Sequence[FleetRun], core_count: int) -> Figure:
+    basis = largest_run(runs)
+    used = min(basis.jobs, core_count)
+    return Figure(
+        FLEET_UPDATE_PER_CORE,
+        basis.per_service * used,
+        "s",
+        note=(
+            f"core time one service costs: wall s/service * min(jobs, cores) = "
+            f"{basis.per_service:.3g} * min({basis.jobs}, {core_count}), "
+            f"from the {basis.size}-service run at jobs {basis.jobs}"
+        ),
+    )
+
+
+def add_fleet_targets(report: Report, runs: Mapping[str, Sequence[FleetRun]]) -> None:
+    """The figures the fleet's targets judge, each from its command's largest run."""
+    if "status" in runs:
+        report.add(status_of_100(runs["status"]))
+    else:
+        report.missing(FLEET_STATUS_100, "needs fleet status, which was unavailable")
+    if "update" in runs:
+        report.add(update_per_core(runs["update"], cores()))
+    else:
+        report.missing(FLEET_UPDATE_PER_CORE, "needs fleet update, which was unavailable")
+
+
+def bench_fleet(
+    report: Report, work: Path, clone: TemplateClone, sizes: Sequence[int], jobs: Sequence[int]
+) -> None:
+    """Time each fleet command over fleets of each size, at each number of jobs."""
+    started = time.perf_counter()
+    services = render_fleet(work / "fleet", clone.path, clone.previous, max(sizes))
+    rendering = time.perf_counter() - started
+    console.print(f"    {len(services)} services rendered at {clone.previous}: {rendering:.1f} s")
+    runs: dict[str, list[FleetRun]] = {}
+    for command in FLEET_COMMANDS:
+        try:
+            runs[command] = time_fleet_matrix(command, services, sizes, jobs, work)
+        except FleetCommandError as failure:
+            report.missing(f"fleet {command}", str(failure))
+            continue
+        for timed in runs[command]:
+            report.add(fleet_figure(runs[command], timed))
+    add_fleet_targets(report, runs)
+    report.details["fleet"] = {
+        "services rendered at": clone.previous,
+        "newest release": clone.latest,
+        "render (s)": rendering,
+        "runs (s)": [asdict(timed) for command_runs in runs.values() for timed in command_runs],
+    }
+
+
 # --- profile ------------------------------------------------------------------------------
 
 PROFILE = """import os
@@ -567,6 +849,29 @@ def describe_machine() -> dict[str, Any]:
     }
 
 
+SECTIONS = ("generation", "service", "update", "fleet")
+
+
+def section_names(text: str) -> frozenset[str]:
+    """Comma-separated section names, each one of SECTIONS."""
+    names = frozenset(name.strip() for name in text.split(",") if name.strip())
+    if not names or not names <= set(SECTIONS):
+        choices = ", ".join(SECTIONS)
+        raise argparse.ArgumentTypeError(f"{text!r}: name sections from {choices}")
+    return names
+
+
+def positive_numbers(text: str) -> tuple[int, ...]:
+    """Comma-separated whole numbers of at least 1, smallest first, each once."""
+    try:
+        numbers = tuple(sorted({int(part) for part in text.split(",")}))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r}: give numbers like 10,40") from error
+    if min(numbers) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: every number must be at least 1")
+    return numbers
+
+
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="gst-bench", description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="generation runs (median)")
@@ -576,7 +881,50 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", action="store_true", help="also profile the start page with pyinstrument"
     )
+    parser.add_argument(
+        "--fleet-sizes", type=positive_numbers, default=(10, 40), help="services (10,40)"
+    )
+    parser.add_argument(
+        "--fleet-jobs", type=positive_numbers, default=(1, 2), help="gst-fleet --jobs (1,2)"
+    )
+    chosen = parser.add_mutually_exclusive_group()
+    sections = ", ".join(SECTIONS)
+    chosen.add_argument("--only", type=section_names, help=f"run only these of: {sections}")
+    chosen.add_argument("--skip", type=section_names, default=frozenset(), help="leave these out")
     return parser.parse_args(argv)
+
+
+def run_sections(options: argparse.Namespace, report: Report, work: Path) -> None:
+    sections = options.only or frozenset(SECTIONS) - options.skip
+    console.print("[bold]Cloning the template[/bold] (uncommitted work included)")
+    clone = clone_template(work / "template", env=clean_env())
+    empty = make_empty_template(work)
+    timings: dict[str, float] = {}
+    for section in (name for name in SECTIONS if name in sections):
+        console.print(f"[bold]{section.capitalize()}[/bold]")
+        started = time.perf_counter()
+        if section == "generation":
+            bench_generation(report, work, clone.path, empty, options.runs)
+        elif section == "service":
+            bench_service(report, work, clone.path, options)
+        elif section == "update":
+            bench_update(report, work, clone.path, clone.previous, empty)
+        else:
+            bench_fleet(report, work, clone, options.fleet_sizes, options.fleet_jobs)
+        timings[section] = time.perf_counter() - started
+    report.details["section wall time (s)"] = timings
+
+
+def bench_service(report: Report, work: Path, template: Path, options: argparse.Namespace) -> None:
+    """First green, throughput and page weight, on one rendered service."""
+    project = bench_first_green(report, work, template)
+    console.print("[bold]Throughput[/bold]")
+    env = prepare_database(project)
+    bench_throughput(report, work, project, env, options.seconds, options.workers)
+    console.print("[bold]Page weight[/bold]")
+    bench_page_weight(report, project, env, options.workers)
+    if options.profile:
+        profile_start_page(project, env)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -584,23 +932,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = Report(machine=describe_machine())
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gst-bench-") as folder:
-        work = Path(folder)
-        console.print("[bold]Cloning the template[/bold] (uncommitted work included)")
-        clone = clone_template(work / "template", env=clean_env())
-        empty = make_empty_template(work)
-        console.print("[bold]Generation[/bold]")
-        bench_generation(report, work, clone.path, empty, options.runs)
-        console.print("[bold]Time to first green[/bold]")
-        project = bench_first_green(report, work, clone.path)
-        console.print("[bold]Throughput[/bold]")
-        env = prepare_database(project)
-        bench_throughput(report, work, project, env, options.seconds, options.workers)
-        console.print("[bold]Page weight[/bold]")
-        bench_page_weight(report, project, env, options.workers)
-        console.print("[bold]Update[/bold]")
-        bench_update(report, work, clone.path, clone.previous, empty)
-        if options.profile:
-            profile_start_page(project, env)
+        run_sections(options, report, Path(folder))
     report.details["bench wall time (s)"] = time.perf_counter() - started
     # Wide enough for the table whatever the terminal (or none, in CI logs).
     Console(width=160).print(report.table())
