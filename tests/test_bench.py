@@ -1,18 +1,36 @@
-"""The benchmark's own logic: targets judged right, and its baseline template is real."""
+"""The benchmark's own logic: targets judged right, its baseline template is real, and its
+fleet section measures every command it names, at a tiny size."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
+import pytest
+
 from gov_service_template.bench import (
+    FLEET,
+    FLEET_COMMANDS,
+    FLEET_STATUS_100,
+    FLEET_UPDATE_PER_CORE,
     Figure,
+    FleetRun,
     Report,
+    bench_fleet,
+    clean_env,
     copy_command,
+    fleet_figure,
+    fleet_problem,
     git,
     make_empty_template,
+    parse,
     run,
+    status_of_100,
     update_command,
+    update_per_core,
 )
+from tests.releases import clone_template
 
 
 def test_targets_judge_ratios_and_values() -> None:
@@ -46,3 +64,110 @@ def test_the_baseline_template_copies_and_updates(tmp_path: Path) -> None:
     run(update_command(), project)
 
     assert (project / "README.md").read_text() == "v1.0.1\n"
+
+
+def completed(stdout: object, returncode: int = 0) -> subprocess.CompletedProcess[str]:
+    return subprocess.CompletedProcess([], returncode, json.dumps(stdout), "")
+
+
+def test_fleet_figures_show_growth_and_speed_up() -> None:
+    runs = [
+        FleetRun("status", 10, 1, 5.0),
+        FleetRun("status", 10, 2, 3.0),
+        FleetRun("status", 40, 1, 24.0),
+        FleetRun("status", 40, 2, 12.0),
+    ]
+
+    small, large = fleet_figure(runs, runs[1]), fleet_figure(runs, runs[3])
+
+    assert small.name == "fleet status, 10 services, jobs 2"
+    assert small.value == pytest.approx(0.3)
+    assert small.ratio is None
+    assert "baseline for growth" in small.note
+    assert large.value == pytest.approx(0.3)
+    assert large.ratio == pytest.approx(1.0)  # linear: the same cost per service at 40 as at 10
+    assert "2.00 times as fast as jobs 1" in large.note
+    assert status_of_100(runs).value == pytest.approx(30)
+    assert "extrapolated" in status_of_100(runs).note
+
+
+def test_update_per_core_counts_only_the_cores_in_use() -> None:
+    runs = [FleetRun("update", 40, 4, 40.0)]
+
+    assert update_per_core(runs, core_count=2).value == 2.0
+    assert update_per_core(runs, core_count=8).value == 4.0
+
+
+def test_fleet_problems_name_the_service() -> None:
+    envelope = {"schema": "gst-fleet/update", "version": 1, "services": []}
+    updated = {"service": "svc-001", "outcome": "updated", "error": None}
+    conflicts = {"service": "svc-002", "outcome": "conflicts", "detail": "resolve them"}
+
+    assert fleet_problem("update", completed(envelope | {"services": [updated]}), 1) == ""
+    assert fleet_problem("status", completed([{"service": "svc-001", "error": None}]), 1) == ""
+    assert fleet_problem("update", completed([updated, conflicts], 1), 2) == (
+        "svc-002: conflicts: resolve them"
+    )
+    assert fleet_problem("status", completed([], 1), 1).startswith("reported 0 services of 1")
+    unknown = subprocess.CompletedProcess([], 2, "", "gst-fleet: error: invalid choice: 'x'")
+    assert fleet_problem("drift", unknown, 1) == (
+        "exit status 2: gst-fleet: error: invalid choice: 'x'"
+    )
+
+
+def test_unavailable_figures_are_reported_with_their_reason() -> None:
+    report = Report()
+    report.missing(FLEET_STATUS_100, "needs fleet status, which was unavailable")
+
+    assert report.as_json()["unavailable"] == [
+        {"name": FLEET_STATUS_100, "reason": "needs fleet status, which was unavailable"}
+    ]
+    assert report.table().row_count == 1
+
+
+def test_sections_and_fleet_sizes_parse() -> None:
+    options = parse(["--only", "fleet", "--fleet-sizes", "40,10,10"])
+
+    assert options.only == {"fleet"}
+    assert options.fleet_sizes == (10, 40)
+    assert options.fleet_jobs == (1, 2)
+    with pytest.raises(SystemExit):
+        parse(["--skip", "nothing-called-this"])
+
+
+def fleet_has(command: str) -> bool:
+    help_run = subprocess.run([*FLEET, command, "--help"], env=clean_env(), capture_output=True)
+    return help_run.returncode == 0
+
+
+def test_the_fleet_section_measures_every_command(tmp_path: Path) -> None:
+    """Fleets of one and two services, at one and two jobs: every figure, or a reason."""
+    clone = clone_template(tmp_path / "template")
+    report = Report()
+
+    bench_fleet(report, tmp_path, clone, sizes=(1, 2), jobs=(1, 2))
+
+    figures = {figure.name: figure for figure in report.figures}
+    missing = {item.name: item.reason for item in report.unavailable}
+    for command in FLEET_COMMANDS:
+        if command != "drift" or fleet_has("drift"):
+            assert f"fleet {command}" not in missing
+        if f"fleet {command}" in missing:
+            assert missing[f"fleet {command}"]
+            continue
+        for size in (1, 2):
+            for jobs in (1, 2):
+                figure = figures.pop(FleetRun(command, size, jobs, 0).name)
+                assert figure.value > 0
+                assert figure.unit == "s/service"
+                if size == 1:
+                    assert "baseline for growth" in figure.note
+                else:
+                    assert figure.ratio
+                    assert figure.baseline_name == "per service at 1"
+    for target in (FLEET_STATUS_100, FLEET_UPDATE_PER_CORE):
+        figure = figures.pop(target)
+        assert figure.value > 0
+        assert "from the 2-service run at jobs 2" in figure.note
+    assert figures == {}
+    assert report.details["fleet"]["services rendered at"] == clone.previous
