@@ -21,6 +21,7 @@ from gov_service_template.bench import (
     clean_env,
     copy_command,
     fleet_figure,
+    fleet_pairs,
     fleet_problem,
     git,
     make_empty_template,
@@ -91,6 +92,11 @@ def test_fleet_figures_show_growth_and_speed_up() -> None:
     assert "extrapolated" in status_of_100(runs).note
 
 
+def test_fleet_pairs_leave_out_the_largest_fleet_at_fewer_jobs() -> None:
+    assert fleet_pairs((10, 40), (1, 2)) == [(10, 1), (10, 2), (40, 2)]
+    assert fleet_pairs((40, 10), (2, 1), every_pair=True) == [(10, 1), (10, 2), (40, 1), (40, 2)]
+
+
 def test_update_per_core_counts_only_the_cores_in_use() -> None:
     runs = [FleetRun("update", 40, 4, 40.0)]
 
@@ -141,7 +147,8 @@ def fleet_has(command: str) -> bool:
 
 
 def test_the_fleet_section_measures_every_command(tmp_path: Path) -> None:
-    """Fleets of one and two services, at one and two jobs: every figure, or a reason."""
+    """Fleets of one and two services (at one and two jobs, and two services at two jobs):
+    every figure, or the reason it is unavailable."""
     clone = clone_template(tmp_path / "template")
     report = Report()
 
@@ -155,16 +162,15 @@ def test_the_fleet_section_measures_every_command(tmp_path: Path) -> None:
         if f"fleet {command}" in missing:
             assert missing[f"fleet {command}"]
             continue
-        for size in (1, 2):
-            for jobs in (1, 2):
-                figure = figures.pop(FleetRun(command, size, jobs, 0).name)
-                assert figure.value > 0
-                assert figure.unit == "s/service"
-                if size == 1:
-                    assert "baseline for growth" in figure.note
-                else:
-                    assert figure.ratio
-                    assert figure.baseline_name == "per service at 1"
+        for size, jobs in [(1, 1), (1, 2), (2, 2)]:
+            figure = figures.pop(FleetRun(command, size, jobs, 0).name)
+            assert figure.value > 0
+            assert figure.unit == "s/service"
+            if size == 1:
+                assert "baseline for growth" in figure.note
+            else:
+                assert figure.ratio
+                assert figure.baseline_name == "per service at 1"
     for target in (FLEET_STATUS_100, FLEET_UPDATE_PER_CORE):
         figure = figures.pop(target)
         assert figure.value > 0

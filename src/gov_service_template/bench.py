@@ -1,7 +1,7 @@
 """Benchmarks for the template, each figure beside a baseline measured in the same run.
 
     uvx nox -s bench [-- --runs N --seconds S --workers W --profile]
-    uvx nox -s bench -- --only fleet --fleet-sizes 10,40 --fleet-jobs 1,2
+    uvx nox -s bench -- --only fleet --fleet-sizes 10,40 --fleet-jobs 1,2 [--fleet-every-pair]
 
 Machines are noisy and absolute times drift, so each figure is reported with a baseline
 measured moments before or after it, and the ratio between them:
@@ -683,23 +683,33 @@ def time_fleet_command(command: str, services: Sequence[Path], jobs: int, cwd: P
     return seconds
 
 
-def time_fleet_matrix(
-    command: str, services: Sequence[Path], sizes: Sequence[int], jobs: Sequence[int], cwd: Path
+def fleet_pairs(
+    sizes: Sequence[int], jobs: Sequence[int], every_pair: bool = False
+) -> list[tuple[int, int]]:
+    """(size, jobs) to time: every size at the most jobs, for the growth, and the smallest
+    size at every jobs, for the speed-up; or every pair. The largest fleet at one job is
+    the slowest run and tells least."""
+    smallest, most = min(sizes), max(jobs)
+    pairs = [(size, job_count) for size in sorted(sizes) for job_count in sorted(jobs)]
+    return [pair for pair in pairs if every_pair or pair[0] == smallest or pair[1] == most]
+
+
+def time_fleet_runs(
+    command: str, services: Sequence[Path], pairs: Sequence[tuple[int, int]], cwd: Path
 ) -> list[FleetRun]:
     runs = []
-    for size in sizes:
-        for job_count in jobs:
-            if command == "update":
-                reset_services(services)
-            seconds = time_fleet_command(command, services[:size], job_count, cwd)
-            timed = FleetRun(command, size, job_count, seconds)
-            runs.append(timed)
-            console.print(f"    {timed.name}: {seconds:.1f} s")
+    for size, job_count in pairs:
+        if command == "update":
+            reset_services(services)
+        seconds = time_fleet_command(command, services[:size], job_count, cwd)
+        timed = FleetRun(command, size, job_count, seconds)
+        runs.append(timed)
+        console.print(f"    {timed.name}: {seconds:.1f} s")
     return runs
 
 
-def fleet_run(runs: Sequence[FleetRun], size: int, jobs: int) -> FleetRun:
-    return next(timed for timed in runs if timed.size == size and timed.jobs == jobs)
+def fleet_run(runs: Sequence[FleetRun], size: int, jobs: int) -> FleetRun | None:
+    return next((timed for timed in runs if timed.size == size and timed.jobs == jobs), None)
 
 
 def fleet_figure(runs: Sequence[FleetRun], timed: FleetRun) -> Figure:
@@ -708,14 +718,15 @@ def fleet_figure(runs: Sequence[FleetRun], timed: FleetRun) -> Figure:
     smallest = min(each.size for each in runs)
     fewest_jobs = min(each.jobs for each in runs)
     notes = [f"{service_count(timed.size)} in {timed.seconds:.1f} s"]
-    if timed.jobs != fewest_jobs:
-        serial = fleet_run(runs, timed.size, fewest_jobs)
+    serial = fleet_run(runs, timed.size, fewest_jobs)
+    if serial and serial != timed:
         notes.append(f"{serial.seconds / timed.seconds:.2f} times as fast as jobs {fewest_jobs}")
     figure = Figure(timed.name, timed.per_service, "s/service")
+    growth_baseline = fleet_run(runs, smallest, timed.jobs)
     if timed.size == smallest:
         notes.append("the smallest fleet: the baseline for growth")
-    else:
-        figure.baseline = fleet_run(runs, smallest, timed.jobs).per_service
+    elif growth_baseline:
+        figure.baseline = growth_baseline.per_service
         figure.baseline_name = f"per service at {smallest}"
     figure.note = "; ".join(notes)
     return figure
@@ -771,9 +782,15 @@ def add_fleet_targets(report: Report, runs: Mapping[str, Sequence[FleetRun]]) ->
 
 
 def bench_fleet(
-    report: Report, work: Path, clone: TemplateClone, sizes: Sequence[int], jobs: Sequence[int]
+    report: Report,
+    work: Path,
+    clone: TemplateClone,
+    sizes: Sequence[int],
+    jobs: Sequence[int],
+    every_pair: bool = False,
 ) -> None:
     """Time each fleet command over fleets of each size, at each number of jobs."""
+    pairs = fleet_pairs(sizes, jobs, every_pair)
     started = time.perf_counter()
     services = render_fleet(work / "fleet", clone.path, clone.previous, max(sizes))
     rendering = time.perf_counter() - started
@@ -781,7 +798,7 @@ def bench_fleet(
     runs: dict[str, list[FleetRun]] = {}
     for command in FLEET_COMMANDS:
         try:
-            runs[command] = time_fleet_matrix(command, services, sizes, jobs, work)
+            runs[command] = time_fleet_runs(command, services, pairs, work)
         except FleetCommandError as failure:
             report.missing(f"fleet {command}", str(failure))
             continue
@@ -887,6 +904,11 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--fleet-jobs", type=positive_numbers, default=(1, 2), help="gst-fleet --jobs (1,2)"
     )
+    parser.add_argument(
+        "--fleet-every-pair",
+        action="store_true",
+        help="every fleet size at every jobs (by default the fewer jobs run on the smallest)",
+    )
     chosen = parser.add_mutually_exclusive_group()
     sections = ", ".join(SECTIONS)
     chosen.add_argument("--only", type=section_names, help=f"run only these of: {sections}")
@@ -910,7 +932,8 @@ def run_sections(options: argparse.Namespace, report: Report, work: Path) -> Non
         elif section == "update":
             bench_update(report, work, clone.path, clone.previous, empty)
         else:
-            bench_fleet(report, work, clone, options.fleet_sizes, options.fleet_jobs)
+            sizes, jobs = options.fleet_sizes, options.fleet_jobs
+            bench_fleet(report, work, clone, sizes, jobs, options.fleet_every_pair)
         timings[section] = time.perf_counter() - started
     report.details["section wall time (s)"] = timings
 
