@@ -42,7 +42,7 @@ def demo(session: nox.Session) -> None:
     install(session)
     if DEMO.exists():
         shutil.rmtree(DEMO)
-    session.run("copier", "copy", "--trust", "--defaults", "--vcs-ref=HEAD", str(ROOT), str(DEMO))
+    session.run("copier", "copy", "--defaults", "--vcs-ref=HEAD", str(ROOT), str(DEMO))
     session.chdir(DEMO)
     session.run("uv", "run", "nox", "-s", "serve", external=True, env=outside_this_environment())
 

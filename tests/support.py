@@ -36,6 +36,8 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
 }
 
 GIT_IDENTITY = git_identity("Template Tests", "template-tests@example.gov.uk")
+# The first commit the service's own `nox -s setup` makes.
+FIRST_COMMIT = "Create service from Gov Service Template"
 
 
 def render(
@@ -44,22 +46,37 @@ def render(
     *,
     source: Path = ROOT,
     vcs_ref: str = "HEAD",
-    skip_tasks: bool = False,
+    set_up: bool = True,
 ) -> Path:
-    """`copier copy --defaults --trust`, as a service team would run it.
+    """`copier copy --defaults` without --trust, as a service team runs it.
 
-    skip_tasks leaves out locking and the first commit, for tests that only read files.
+    set_up then does what the service's first nox session does (`nox -s setup`): write
+    uv.lock and make the first commit. It is done here directly, because releases before
+    v0.3.0 have no setup session; tests/test_setup.py runs the real one. set_up=False
+    leaves both out, for tests that only read files.
     """
     run_copy(
         str(source),
         destination,
         data=dict(answers or {}),
         defaults=True,
-        unsafe=True,
         vcs_ref=vcs_ref,
         quiet=True,
-        skip_tasks=skip_tasks,
+        # Releases before v0.3.0 had copy-time tasks; skipping them needs no trust.
+        skip_tasks=True,
     )
+    if set_up:
+        lock = run(["uv", "lock", "--quiet", "--offline"], destination)
+        if lock.returncode != 0:
+            lock = run(["uv", "lock", "--quiet"], destination)
+        assert lock.returncode == 0, output_of(lock)
+        for step in (
+            ["git", "init", "--quiet", "--initial-branch=main"],
+            ["git", "add", "--all"],
+            ["git", "commit", "--quiet", "--no-verify", "-m", FIRST_COMMIT],
+        ):
+            done = run(step, destination)
+            assert done.returncode == 0, output_of(done)
     return destination
 
 

@@ -64,7 +64,7 @@ def workflow(project: Path, name: str) -> dict[Any, Any]:
 @pytest.fixture(scope="module")
 def variants(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {
-        name: render(tmp_path_factory.mktemp(name) / "service", answers, skip_tasks=True)
+        name: render(tmp_path_factory.mktemp(name) / "service", answers, set_up=False)
         for name, answers in VARIANTS.items()
     }
 
@@ -253,7 +253,7 @@ def test_deploy_renders_each_overlay_with_the_built_image(
 
 
 def test_no_deploy_target_leaves_deployment_out(tmp_path: Path) -> None:
-    project = render(tmp_path / "service", {"deploy_target": "none"}, skip_tasks=True)
+    project = render(tmp_path / "service", {"deploy_target": "none"}, set_up=False)
 
     for path in (
         "deploy",

@@ -34,7 +34,7 @@ def test_a_wrong_answer_is_refused_with_its_rule(
     tmp_path: Path, answers: dict[str, str], rule: str
 ) -> None:
     with pytest.raises(ValueError, match=r"Validation error|Invalid choice") as refused:
-        render(tmp_path / "service", answers, skip_tasks=True)
+        render(tmp_path / "service", answers, set_up=False)
 
     assert rule in str(refused.value)
     assert not (tmp_path / "service").exists(), "nothing is written for a refused answer"
@@ -62,7 +62,7 @@ DERIVED_NAMES = [
 
 @pytest.mark.parametrize(("service_name", "slug"), DERIVED_NAMES)
 def test_names_derive_from_the_service_name(tmp_path: Path, service_name: str, slug: str) -> None:
-    project = render(tmp_path / "service", {"service_name": service_name}, skip_tasks=True)
+    project = render(tmp_path / "service", {"service_name": service_name}, set_up=False)
     answers = answers_file(project)
 
     assert answers["service_slug"] == slug

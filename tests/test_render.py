@@ -103,7 +103,7 @@ def test_the_service_starts_as_one_clean_commit_with_a_lock(
 def test_generated_code_is_lint_clean_whatever_the_names(
     tmp_path: Path, answers: dict[str, str]
 ) -> None:
-    project = render(tmp_path / "service", answers, skip_tasks=True)
+    project = render(tmp_path / "service", answers, set_up=False)
 
     for check in (["check", "."], ["format", "--check", "."]):
         result = run([sys.executable, "-m", "ruff", *check], project)

@@ -78,7 +78,7 @@ def needs_trust(template: TemplateClone, release: str) -> bool:
 
 def committed_service(destination: Path, template: TemplateClone, ref: str, answers: Any) -> Path:
     """A service as Copier wrote it, committed, without a lock: nothing but the template."""
-    project = render(destination, answers, source=template.path, vcs_ref=ref, skip_tasks=True)
+    project = render(destination, answers, source=template.path, vcs_ref=ref, set_up=False)
     env = project_env()
     git(project, "init", "--quiet", "--initial-branch=main", env=env)
     git(project, "add", "--all", env=env)

@@ -1,0 +1,96 @@
+"""Making a service needs no trust: plain `copier copy`, then the service's own first nox
+session writes uv.lock and makes the first commit. Offline, without uv, or inside another
+repository, it says what happened in one line and never shows a traceback."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support import FIRST_COMMIT, ROOT, output_of, render, run
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("setup")]
+
+NOX = [sys.executable, "-m", "nox"]
+# Anything in copier.yml that makes Copier demand --trust for an update.
+NEEDS_TRUST = ("_tasks", "_migrations", "_jinja_extensions")
+
+
+def commits(project: Path) -> list[str]:
+    return run(["git", "log", "--format=%s"], project).stdout.splitlines()
+
+
+def test_the_template_has_nothing_that_needs_trust() -> None:
+    config = yaml.safe_load((ROOT / "copier.yml").read_text())
+
+    assert [key for key in NEEDS_TRUST if key in config] == []
+
+
+def test_a_plain_copy_and_any_first_session_give_a_locked_committed_service(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "my-service"
+    copy = [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref=HEAD"]
+    copied = run([*copy, ROOT, project], tmp_path)  # no --trust, as the README says
+    assert copied.returncode == 0, output_of(copied)
+    assert not (project / "uv.lock").exists()
+
+    lint = run([*NOX, "-s", "lint"], project)
+
+    assert lint.returncode == 0, output_of(lint)
+    assert "Wrote uv.lock" in lint.stderr
+    assert (project / "uv.lock").is_file()
+    assert commits(project) == [FIRST_COMMIT]
+    assert run(["git", "status", "--porcelain"], project).stdout == ""
+    tracked = run(["git", "ls-files"], project).stdout.splitlines()
+    assert "uv.lock" in tracked
+
+    again = run([*NOX, "-s", "setup"], project)
+
+    assert again.returncode == 0, output_of(again)
+    assert commits(project) == [FIRST_COMMIT], "a second run changes nothing"
+
+
+def test_inside_another_repository_the_files_are_left_to_commit(tmp_path: Path) -> None:
+    assert run(["git", "init", "--quiet"], tmp_path).returncode == 0
+    project = render(tmp_path / "services" / "new", set_up=False)
+
+    result = run([*NOX, "-s", "setup"], project)
+
+    assert result.returncode == 0, output_of(result)
+    assert (project / "uv.lock").is_file()
+    assert run(["git", "log"], tmp_path).returncode != 0, "no commit in the monorepo"
+
+
+def test_without_uv_it_says_what_to_run(tmp_path: Path) -> None:
+    project = render(tmp_path / "service", set_up=False)
+    only_git = tmp_path / "bin"
+    only_git.mkdir()
+    git = next(
+        Path(folder) / "git"
+        for folder in os.environ["PATH"].split(os.pathsep)
+        if (Path(folder) / "git").is_file()
+    )
+    (only_git / "git").symlink_to(git)
+
+    result = run([*NOX, "-s", "setup"], project, PATH=str(only_git))
+
+    assert result.returncode != 0
+    assert "Could not write uv.lock" in result.stderr
+    assert "run `uv lock`" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert commits(project) == [], "nothing is committed without a lock"
+
+
+def test_lint_refuses_rejected_hunks_and_names_them(tmp_path: Path) -> None:
+    project = render(tmp_path / "service")
+    (project / "README.md.rej").write_text("@@ -1 +1 @@\n-old\n+new\n")
+
+    result = run(["uv", "run", "--locked", "nox", "-s", "lint"], project)
+
+    assert result.returncode != 0
+    assert "README.md.rej" in result.stdout + result.stderr
