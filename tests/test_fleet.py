@@ -93,9 +93,13 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Fleet:
 
 
 def fleet_json(*args: str | Path) -> tuple[int, list[dict[str, object]]]:
+    """The exit code, and the services of the versioned JSON document (docs/fleet-json.md)."""
     result = run([*FLEET, *args, "--json"], Path.cwd())
     assert result.stdout.strip(), output_of(result)
-    return result.returncode, json.loads(result.stdout)
+    document = json.loads(result.stdout)
+    assert document["schema"] == f"gst-fleet/{args[0]}"
+    assert document["version"] == 1
+    return result.returncode, document["services"]
 
 
 def test_status_reports_every_service(fleet: Fleet) -> None:
@@ -144,7 +148,7 @@ def test_update_touches_only_what_it_should(fleet: Fleet) -> None:
 
     assert code == 1, "a conflict makes the run fail, so a pipeline notices"
     outcomes = {str(result["service"]): result for result in results}
-    branch = f"template-update/{fleet.new}"
+    branch = "template-update"
     for project in projects:
         name = project.name
         result = outcomes[name]

@@ -1,7 +1,10 @@
 """gst-fleet: which template release each service is on, and rolling updates out to them.
 
-    gst-fleet status [--json] PATH...
-    gst-fleet update [--json] [--jobs N] [--vcs-ref REF] [--test-command CMD] PATH...
+    gst-fleet status [--json] [--answers] PATH...
+    gst-fleet drift  [--json] [--files] PATH...
+    gst-fleet update [--json] [--vcs-ref REF] [--test-command CMD] [--timeout S]
+                     [--branch NAME] [--push] [--open-pr] PATH...
+    gst-fleet fixup  [--json] [--before REV] PATH...
 
 A PATH is a service repository, a folder of them, or a text file listing them one per
 line. Everything about templates is asked of Copier itself (`copier check-update`,
@@ -15,12 +18,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gov_service_template.fleet import status, update
+from gov_service_template.fleet import fixups, status, update
 from gov_service_template.fleet.running import FleetError
 from gov_service_template.fleet.services import discover_services
 
 # Each command module adds its own subcommand: register(commands), then handler(args, services).
-COMMANDS = (status, update)
+COMMANDS = (status, update, fixups)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

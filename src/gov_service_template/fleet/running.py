@@ -1,11 +1,18 @@
-"""Running git, Copier and a service's own commands for the fleet tool."""
+"""Running git, Copier and a service's own commands for the fleet tool.
+
+Every command runs in a process group of its own, so a timeout or Ctrl-C can stop it and
+everything it started (a test run's workers, a browser), not only the first process.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,9 +27,21 @@ FALLBACK_IDENTITY = (
     "user.email=fleet@localhost",
 )
 
+# Set once the run is being stopped (Ctrl-C, SIGTERM): no new command starts after it.
+STOPPING = threading.Event()
+_running: set[subprocess.Popen[str]] = set()
+_running_lock = threading.Lock()
+
 
 class FleetError(RuntimeError):
     """Something about one service that stops the tool working on it."""
+
+
+class RunStoppedError(FleetError):
+    """The run is being stopped: this service's work ends here."""
+
+    def __init__(self) -> None:
+        super().__init__("interrupted: the run was stopped before this service finished")
 
 
 def service_env() -> dict[str, str]:
@@ -30,20 +49,65 @@ def service_env() -> dict[str, str]:
 
 
 def run(
-    command: Sequence[str], cwd: Path, *, check: bool = True, timeout: float | None = None
+    command: Sequence[str],
+    cwd: Path,
+    *,
+    check: bool = True,
+    timeout: float | None = None,
+    stoppable: bool = True,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        list(command),
-        cwd=cwd,
-        env=service_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-    )
+    """Run a command to its end, or until timeout (seconds) or the run stopping.
+
+    stoppable=False is for putting a service back as it was: that must finish even while
+    the run is stopping.
+    """
+    if stoppable and STOPPING.is_set():
+        raise RunStoppedError
+    try:
+        process = subprocess.Popen(
+            list(command),
+            cwd=cwd,
+            env=service_env(),
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group, which Ctrl-C doesn't reach
+        )
+    except OSError as error:
+        raise FleetError(f"could not run `{command[0]}`: {error.strerror or error}") from error
+    with _running_lock:
+        _running.add(process)
+    try:
+        stdout, stderr = process.communicate(input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        process.communicate()
+        raise FleetError(f"`{shlex.join(command)}` took longer than {timeout:g} s") from None
+    finally:
+        with _running_lock:
+            _running.discard(process)
+    if stoppable and STOPPING.is_set() and process.returncode < 0:
+        raise RunStoppedError
+    result = subprocess.CompletedProcess(list(command), process.returncode, stdout, stderr)
     if check and result.returncode != 0:
         raise FleetError(f"`{shlex.join(command)}` failed: {last_line(result)}")
     return result
+
+
+def _kill(process: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):  # it had ended already
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def stop_everything() -> None:
+    """Start no more commands, and kill the ones running (with all they started)."""
+    STOPPING.set()
+    with _running_lock:
+        running = list(_running)
+    for process in running:
+        _kill(process)
 
 
 def last_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -51,8 +115,8 @@ def last_line(result: subprocess.CompletedProcess[str]) -> str:
     return lines[-1] if lines else f"exit status {result.returncode}"
 
 
-def git(repo: Path, *args: str, check: bool = True) -> str:
-    return run(["git", *args], repo, check=check).stdout
+def git(repo: Path, *args: str, check: bool = True, stoppable: bool = True) -> str:
+    return run(["git", *args], repo, check=check, stoppable=stoppable).stdout
 
 
 def commit(repo: Path, message: str) -> None:

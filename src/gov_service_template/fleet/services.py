@@ -16,7 +16,14 @@ from packaging.version import InvalidVersion, Version
 from rich.console import Console
 from rich.progress import Progress
 
-from gov_service_template.fleet.running import COPIER, FleetError, git, last_line, run
+from gov_service_template.fleet.running import (
+    COPIER,
+    FleetError,
+    git,
+    last_line,
+    run,
+    stop_everything,
+)
 
 ANSWERS_FILE = ".copier-answers.yml"
 
@@ -109,17 +116,33 @@ def service_status(repo: Path) -> ServiceStatus:
 
 
 def in_parallel(
-    work: Callable[[Path], T], services: list[Path], jobs: int, description: str
+    work: Callable[[Path], T],
+    services: list[Path],
+    jobs: int,
+    description: str,
+    not_run: Callable[[Path], T] | None = None,
 ) -> list[T]:
-    """Run work on every service, a few at a time, with a progress bar on stderr."""
+    """Run work on every service, a few at a time, with a progress bar on stderr.
+
+    Ctrl-C stops the run: commands running are killed, work already under way finishes
+    (putting its service back), and services not started get not_run(service). Without
+    not_run, the interrupt is raised after the work under way has finished.
+    """
     results: dict[Path, T] = {}
     with (
         Progress(console=Console(stderr=True), transient=True) as progress,
-        ThreadPoolExecutor(max_workers=jobs) as pool,
+        ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
         task = progress.add_task(description, total=len(services))
         futures = {pool.submit(work, service): service for service in services}
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            progress.advance(task)
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                progress.advance(task)
+        except KeyboardInterrupt:
+            stop_everything()
+            if not_run is None:
+                raise
+            for future, service in futures.items():
+                results[service] = not_run(service) if future.cancel() else future.result()
     return [results[service] for service in services]

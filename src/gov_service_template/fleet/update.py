@@ -1,43 +1,83 @@
 """`gst-fleet update`: roll a template release out to every service that is behind.
 
-`update` never touches a repository with uncommitted changes. For each service that is
-behind, it makes a branch, runs `copier update`, commits the result there (conflict
-markers included, for the service team to resolve), re-locks, runs the service's tests
-and switches back to the branch it started on, so the service's own history is untouched.
+For each service that is behind and has no uncommitted changes, on the branch
+`template-update` (made afresh from the branch the service is on): `copier update`, the
+update fix-ups, one commit (conflict markers included, for the team to resolve), `uv lock`,
+the service's tests; then back to the branch it started on. With --push the branch goes to
+`origin`; with --open-pr a pull request is opened or brought up to date.
+
+Whatever goes wrong in one service (a tool missing, a command failing, hanging past
+--timeout, Ctrl-C) leaves it exactly as it was, is reported as `error` with the cause, and
+the run goes on with the others.
 """
 
 from __future__ import annotations
 
 import argparse
 import shlex
-import subprocess
+import shutil
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from rich.console import Console
 from rich.table import Table
 
+from gov_service_template.fleet import pull_requests
+from gov_service_template.fleet.fixups import after_update
 from gov_service_template.fleet.report import json_report
-from gov_service_template.fleet.running import COPIER, FleetError, commit, git, last_line, run
-from gov_service_template.fleet.services import in_parallel, service_status
+from gov_service_template.fleet.running import (
+    COPIER,
+    STOPPING,
+    FleetError,
+    commit,
+    git,
+    last_line,
+    run,
+)
+from gov_service_template.fleet.services import in_parallel, read_answers, service_status
+from gov_service_template.fleet.template import local_template
 
 DEFAULT_TEST_COMMAND = "uv run --locked nox -s lint tests"
-DEFAULT_BRANCH_PREFIX = "template-update/"
+DEFAULT_BRANCH = "template-update"
+DEFAULT_TIMEOUT = 1800.0
 CONFLICT_MARKER = r"^(<{7}|>{7})( |$)"
+# Every commit the fleet makes says so, so a later run knows the branch is its own to replace.
+TRAILER_KEY = "Made-by"
+TRAILER = f"{TRAILER_KEY}: gst-fleet"
+PROBLEMS = {"conflicts", "tests failed", "error", "not run"}
 
 
 @dataclass
 class UpdateResult:
     service: str
     path: str
-    outcome: str  # updated | up to date | skipped | conflicts | tests failed | error
+    # updated | up to date | skipped | conflicts | tests failed | error | not run
+    outcome: str
     from_version: str | None = None
     to_version: str | None = None
     branch: str | None = None
     conflicts: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    removed_edited: list[str] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)
     detail: str = ""
     log: str = ""  # the end of the test command's output, when it failed
+    pull_request: str | None = None  # its web address, with --open-pr
+
+
+@dataclass(frozen=True)
+class Options:
+    vcs_ref: str | None = None
+    test_command: str = DEFAULT_TEST_COMMAND
+    branch: str = DEFAULT_BRANCH
+    timeout: float = DEFAULT_TIMEOUT
+    push: bool = False
+    open_pr: bool = False
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,11 +86,45 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--test-command", default=DEFAULT_TEST_COMMAND, help=f'default: "{DEFAULT_TEST_COMMAND}"'
     )
-    parser.add_argument("--branch-prefix", default=DEFAULT_BRANCH_PREFIX)
+    parser.add_argument("--branch", default=DEFAULT_BRANCH, help=f"default: {DEFAULT_BRANCH}")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds any one command may take (default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument("--push", action="store_true", help="push the branch to origin")
+    parser.add_argument(
+        "--open-pr",
+        action="store_true",
+        help="open or update a GitHub pull request (implies --push; needs GH_TOKEN)",
+    )
     parser.set_defaults(handler=run_command)
 
 
-# --- updating --------------------------------------------------------------------------
+# --- before touching anything -------------------------------------------------------------
+
+
+def missing_requirements(options: Options) -> list[str]:
+    """What the run needs and this machine lacks, each with what to do about it."""
+    missing = []
+    for tool, how in (("git", "install git"), ("uv", "install uv: https://docs.astral.sh/uv/")):
+        if shutil.which(tool) is None:
+            missing.append(f"{tool} is not on PATH: {how}")
+    try:
+        run([*COPIER, "--version"], Path.cwd(), timeout=60)
+    except FleetError as error:
+        missing.append(f"Copier does not run here ({error}): install this tool with uv sync")
+    words = shlex.split(options.test_command)
+    if not words or shutil.which(words[0]) is None:
+        program = words[0] if words else "(empty)"
+        missing.append(f"the test command's program {program} is not on PATH")
+    if options.open_pr and not pull_requests.token():
+        missing.append("--open-pr needs a GitHub token in GH_TOKEN or GITHUB_TOKEN")
+    return missing
+
+
+# --- one service ----------------------------------------------------------------------
 
 
 def conflicted_files(repo: Path) -> list[str]:
@@ -64,142 +138,231 @@ def conflicted_files(repo: Path) -> list[str]:
 
 def removed_files(repo: Path) -> list[str]:
     """Files the update deleted. Copier deletes files the template dropped, edits and all."""
-    return git(repo, "ls-files", "--deleted").split()
+    return git(repo, "diff", "--name-only", "--no-renames", "--diff-filter=D", "HEAD").split()
 
 
-def relock(repo: Path) -> None:
+def relock(repo: Path, timeout: float) -> None:
     """pyproject.toml may have changed; bring uv.lock in step (offline first)."""
     for offline in (["--offline"], []):
-        if run(["uv", "lock", "--quiet", *offline], repo, check=False).returncode == 0:
+        locking = run(["uv", "lock", "--quiet", *offline], repo, check=False, timeout=timeout)
+        if locking.returncode == 0:
             return
-    raise FleetError("uv lock failed after the update")
+    raise FleetError(f"uv lock failed after the update: {last_line(locking)}")
 
 
-def update_service(
-    repo: Path,
-    *,
-    vcs_ref: str | None = None,
-    test_command: str = DEFAULT_TEST_COMMAND,
-    branch_prefix: str = DEFAULT_BRANCH_PREFIX,
-) -> UpdateResult:
-    status = service_status(repo)
-    result = UpdateResult(
-        service=status.service, path=status.path, outcome="error", from_version=status.version
+def commits_not_made_here(repo: Path, base: str, tip: str) -> int:
+    """How many commits on tip, after base, the fleet did not make."""
+    listed = git(repo, "log", "--format=%x00%(trailers:key=Made-by,valueonly)", f"{base}..{tip}")
+    marks = [entry.strip() for entry in listed.split("\0")[1:]]
+    return sum(mark != "gst-fleet" for mark in marks)
+
+
+@dataclass(frozen=True)
+class StartingPoint:
+    branch: str
+    head: str
+    update_branch: str | None  # where the update branch was, if it existed already
+
+
+def starting_point(repo: Path, branch: str) -> StartingPoint:
+    verify = ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"]
+    existing = run(verify, repo, check=False)
+    return StartingPoint(
+        branch=git(repo, "branch", "--show-current").strip(),
+        head=git(repo, "rev-parse", "HEAD").strip(),
+        update_branch=existing.stdout.strip() if existing.returncode == 0 else None,
     )
+
+
+def put_back(repo: Path, start: StartingPoint, branch: str, keep_branch: bool) -> None:
+    """The service exactly as it was: its branch, its head, a clean tree; and the update
+    branch kept (a finished update), or as it was before the run (anything else)."""
+    for args in (
+        ("merge", "--abort"),  # harmless when there is no merge
+        ("reset", "--quiet", "--hard"),
+        ("clean", "--quiet", "-fd"),
+        ("switch", "--quiet", "--force", start.branch),
+        ("reset", "--quiet", "--hard", start.head),
+    ):
+        git(repo, *args, check=args[0] == "switch", stoppable=False)
+    if keep_branch:
+        return
+    if start.update_branch is None:
+        git(repo, "branch", "--quiet", "-D", branch, check=False, stoppable=False)
+    else:
+        git(repo, "branch", "--quiet", "-f", branch, start.update_branch, stoppable=False)
+
+
+def update_service(repo: Path, options: Options) -> UpdateResult:
+    status = service_status(repo)
+    result = UpdateResult(service=status.service, path=status.path, outcome="error")
     if status.error:
         result.detail = status.error
         return result
+    # Releases as git tags (v1.2.0), as .copier-answers.yml and the CHANGELOG name them.
+    result.from_version = str(read_answers(repo).get("_commit"))
+    result.to_version = options.vcs_ref or f"v{status.latest}"
     if status.dirty:
         result.outcome = "skipped"
         result.detail = "uncommitted changes: left untouched"
         return result
-    result.to_version = vcs_ref or status.latest
-    if vcs_ref is None and not status.behind:
+    if options.vcs_ref is None and not status.behind:
         result.outcome = "up to date"
         return result
-
-    start = git(repo, "branch", "--show-current").strip()
-    if not start:
+    try:
+        start = starting_point(repo, options.branch)
+    except FleetError as error:
+        result.detail = str(error)
+        return result
+    if not start.branch:
         result.outcome = "skipped"
         result.detail = "detached HEAD: check out a branch to update"
         return result
-    # Branches are named like the release tags: template-update/v1.2.0.
-    result.branch = f"{branch_prefix}{vcs_ref or 'v' + str(status.latest)}"
-    try:
-        git(repo, "switch", "--quiet", "--create", result.branch)
-    except FleetError as error:
-        result.detail = str(error)
-        result.branch = None
+    if start.update_branch and commits_not_made_here(repo, start.head, options.branch):
+        result.outcome = "skipped"
+        result.detail = f"{options.branch} has commits of the team's: left alone"
         return result
+
+    finished = False
     try:
-        _update_on_branch(repo, result, vcs_ref, test_command)
-    except (FleetError, subprocess.TimeoutExpired) as error:
+        result.branch = options.branch
+        git(repo, "switch", "--quiet", "--force-create", options.branch)
+        update_on_branch(repo, result, options)
+        if options.push or options.open_pr:
+            publish(repo, result, options, base=start.branch)
+        finished = True
+    except Exception as error:
         result.outcome = "error"
-        result.detail = str(error)
-        _abandon_branch(repo, start, result)
-        return result
-    _leave_branch(repo, start)
+        result.detail = str(error) or type(error).__name__
+        result.branch = None
+    finally:
+        put_back(repo, start, options.branch, keep_branch=finished)
     return result
 
 
-def _update_on_branch(
-    repo: Path, result: UpdateResult, vcs_ref: str | None, test_command: str
-) -> None:
+def update_on_branch(repo: Path, result: UpdateResult, options: Options) -> None:
+    answers = read_answers(repo)
+    from_ref, to_ref = str(result.from_version), str(result.to_version)
     update = [*COPIER, "update", "--trust", "--skip-answered", "--defaults", "--quiet"]
-    run([*update, *(["--vcs-ref", vcs_ref] if vcs_ref else [])], repo)
+    run([*update, "--vcs-ref", to_ref], repo, timeout=options.timeout)
+    fixups = after_update(repo, local_template(str(answers["_src_path"])), from_ref, to_ref)
+    result.carried, result.removed_edited = fixups.carried, fixups.removed_edited
     # Copier exits 0 even when it leaves conflict markers: look for them.
     result.conflicts = conflicted_files(repo)
     result.removed = removed_files(repo)
+    message = f"Update from the service template to {to_ref}"
     if result.conflicts:
         git(repo, "add", "--all")
-        commit(
-            repo, f"Update from the service template to {result.to_version} (conflicts to resolve)"
-        )
+        commit(repo, f"{message} (conflicts to resolve)\n\n{TRAILER}")
         result.outcome = "conflicts"
         result.detail = "resolve the conflict markers on the branch, then run the tests"
         return
-    relock(repo)
+    relock(repo, options.timeout)
     git(repo, "add", "--all")
-    commit(repo, f"Update from the service template to {result.to_version}")
-    tests = run(shlex.split(test_command), repo, check=False)
+    commit(repo, f"{message}\n\n{TRAILER}")
+    tests = run(shlex.split(options.test_command), repo, check=False, timeout=options.timeout)
     if tests.returncode == 0:
         result.outcome = "updated"
-        result.detail = f"`{test_command}` passed"
+        result.detail = f"`{options.test_command}` passed"
     else:
         result.outcome = "tests failed"
-        result.detail = f"`{test_command}`: {last_line(tests)}"
+        result.detail = f"`{options.test_command}`: {last_line(tests)}"
         result.log = "\n".join((tests.stdout + tests.stderr).splitlines()[-40:])
 
 
-def _leave_branch(repo: Path, start: str) -> None:
-    # Tests may leave files behind; they belong to the update branch's run, not the service.
-    git(repo, "reset", "--quiet", "--hard")
-    git(repo, "clean", "--quiet", "-fd")
-    git(repo, "switch", "--quiet", start)
+def publish(repo: Path, result: UpdateResult, options: Options, base: str) -> None:
+    """Push the branch to origin (replacing the fleet's own earlier push), and with
+    --open-pr open its pull request or bring the open one up to date."""
+    remote = run(["git", "ls-remote", "--heads", "origin", options.branch], repo, timeout=120)
+    pushed = remote.stdout.split()[0] if remote.stdout.strip() else ""
+    if pushed:
+        run(["git", "fetch", "--quiet", "origin", pushed], repo, timeout=options.timeout)
+        if commits_not_made_here(repo, base, pushed):
+            raise FleetError(f"origin's {options.branch} has commits of the team's: not pushed")
+    lease = f"--force-with-lease=refs/heads/{options.branch}:{pushed}"
+    push = ["git", "push", "--quiet", lease, "origin", f"{options.branch}:{options.branch}"]
+    run(push, repo, timeout=options.timeout)
+    if options.open_pr:
+        answers = read_answers(repo)
+        changelog = pull_requests.changelog_between(
+            local_template(str(answers["_src_path"])), result.from_version, result.to_version
+        )
+        result.pull_request = pull_requests.open_or_update(
+            repo, head=options.branch, base=base, result=result, changelog=changelog
+        )
 
 
-def _abandon_branch(repo: Path, start: str, result: UpdateResult) -> None:
-    """A failed update leaves nothing behind: back to the start, branch deleted."""
-    _leave_branch(repo, start)
-    if result.branch:
-        git(repo, "branch", "--quiet", "-D", result.branch, check=False)
-        result.branch = None
+# --- the whole run ----------------------------------------------------------------------
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled) stops the run as cleanly as Ctrl-C."""
+
+    def interrupt(_signal: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def update_table(results: list[UpdateResult]) -> Table:
     table = Table(title="Template update")
-    for column in ("Service", "From", "To", "Outcome", "Branch", "Detail"):
+    for column in ("Service", "From", "To", "Outcome", "Detail"):
         table.add_column(column)
     for result in results:
-        detail = result.detail
+        details = [result.detail]
         if result.conflicts:
-            detail += f" ({', '.join(result.conflicts)})"
-        if result.removed:
-            detail += f"; removed by the template: {', '.join(result.removed)}"
+            details.append(f"conflicts: {', '.join(result.conflicts)}")
+        details += result.carried
+        if result.removed_edited:
+            details.append(f"removed, yours changed: {', '.join(result.removed_edited)}")
+        if result.pull_request:
+            details.append(result.pull_request)
         table.add_row(
             result.service,
             result.from_version or "?",
             result.to_version or "?",
             result.outcome,
-            result.branch or "-",
-            detail,
+            "; ".join(detail for detail in details if detail),
         )
     return table
 
 
 def run_command(args: argparse.Namespace, services: list[Path]) -> int:
-    def update(repo: Path) -> UpdateResult:
-        return update_service(
-            repo,
-            vcs_ref=args.vcs_ref,
-            test_command=args.test_command,
-            branch_prefix=args.branch_prefix,
-        )
+    options = Options(
+        vcs_ref=args.vcs_ref,
+        test_command=args.test_command,
+        branch=args.branch,
+        timeout=args.timeout,
+        push=args.push or args.open_pr,
+        open_pr=args.open_pr,
+    )
+    if missing := missing_requirements(options):
+        print("gst-fleet update cannot start; no service was touched:", file=sys.stderr)
+        for problem in missing:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
 
-    results = in_parallel(update, services, args.jobs, "Updating services")
+    def not_run(repo: Path) -> UpdateResult:
+        return UpdateResult(repo.name, str(repo), "not run", detail="the run was stopped first")
+
+    with sigterm_as_interrupt():
+        results = in_parallel(
+            lambda repo: update_service(repo, options),
+            services,
+            args.jobs,
+            "Updating services",
+            not_run=not_run,
+        )
     if args.json:
         print(json_report("update", results))
     else:
-        Console().print(update_table(results))
-    problems = {"conflicts", "tests failed", "error"}
-    return 1 if any(result.outcome in problems for result in results) else 0
+        Console(width=max(100, shutil.get_terminal_size().columns)).print(update_table(results))
+    if STOPPING.is_set():
+        print("Stopped: every service touched was put back as it was.", file=sys.stderr)
+        return 130
+    return 1 if any(result.outcome in PROBLEMS for result in results) else 0
