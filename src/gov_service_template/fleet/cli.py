@@ -18,12 +18,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gov_service_template.fleet import fixups, status, update
+from gov_service_template.fleet import drift, fixups, status, update
 from gov_service_template.fleet.running import FleetError
 from gov_service_template.fleet.services import discover_services
 
 # Each command module adds its own subcommand: register(commands), then handler(args, services).
-COMMANDS = (status, update, fixups)
+COMMANDS = (status, drift, update, fixups)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

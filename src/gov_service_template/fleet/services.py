@@ -73,11 +73,8 @@ def is_dirty(repo: Path) -> bool:
 @cache
 def release_versions(template: str) -> tuple[Version, ...]:
     """Every PEP 440 release tag of the template, oldest first."""
-    listing = subprocess.run(
-        ["git", "ls-remote", "--tags", "--refs", template],
-        capture_output=True,
-        text=True,
-        check=True,
+    listing = run(
+        ["git", "ls-remote", "--tags", "--refs", template], Path.cwd(), timeout=300
     ).stdout
     versions = []
     for line in listing.splitlines():
@@ -98,6 +95,27 @@ def check_update(repo: Path) -> tuple[str, str]:
     return data["current_version"], data["latest_version"]
 
 
+def versions_of(repo: Path, answers: dict[str, Any]) -> tuple[str, str]:
+    """(current, latest) as `copier check-update` gives them, without starting Copier.
+
+    The template's tags are listed once per template for the whole run; a service's
+    release is its `_commit`. Anything but a plain release tag there (a commit between
+    releases, say) is left to Copier itself.
+    """
+    if not answers.get("_src_path"):
+        raise FleetError(f"{ANSWERS_FILE} names no template (_src_path)")
+    versions = release_versions(str(answers["_src_path"]))
+    try:
+        current = Version(str(answers["_commit"]))
+    except InvalidVersion:
+        return check_update(repo)
+    if current not in versions:
+        return check_update(repo)
+    # Like Copier, a pre-release is the latest only for a service already on pre-releases.
+    candidates = [v for v in versions if current.is_prerelease or not v.is_prerelease]
+    return str(current), str(max([current, *candidates]))
+
+
 def service_status(repo: Path) -> ServiceStatus:
     status = ServiceStatus(service=repo.name, path=str(repo))
     try:
@@ -105,11 +123,10 @@ def service_status(repo: Path) -> ServiceStatus:
         status.template = answers.get("_src_path")
         status.answers = {key: value for key, value in answers.items() if not key.startswith("_")}
         status.dirty = is_dirty(repo)
-        status.version, status.latest = check_update(repo)
-        current = Version(status.version)
-        latest = Version(status.latest)
-        if status.template:
-            status.behind = sum(current < v <= latest for v in release_versions(status.template))
+        status.version, status.latest = versions_of(repo, answers)
+        current, latest = Version(status.version), Version(status.latest)
+        versions = release_versions(str(status.template))
+        status.behind = sum(current < v <= latest for v in versions)
     except (FleetError, OSError, subprocess.CalledProcessError, InvalidVersion) as error:
         status.error = str(error)
     return status

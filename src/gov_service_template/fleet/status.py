@@ -1,12 +1,13 @@
-"""`gst-fleet status`: which release each service is on, and how far behind it is."""
+"""`gst-fleet status`: which release each service is on, and how far behind it is.
+
+One line per service, so a fleet of hundreds reads at a glance; --answers adds each
+service's answers on the line below, --json everything (docs/fleet-json.md).
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-from rich.console import Console
-from rich.table import Table
 
 from gov_service_template.fleet.report import json_report
 from gov_service_template.fleet.services import ServiceStatus, in_parallel, service_status
@@ -14,24 +15,23 @@ from gov_service_template.fleet.services import ServiceStatus, in_parallel, serv
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("status", help="template version of every service")
+    parser.add_argument("--answers", action="store_true", help="show each service's answers")
     parser.set_defaults(handler=run)
 
 
-def status_table(statuses: list[ServiceStatus]) -> Table:
-    table = Table(title="Services made from the template")
-    for column in ("Service", "Version", "Latest", "Behind", "Uncommitted", "Answers"):
-        table.add_column(column)
-    for status in statuses:
-        answers = ", ".join(f"{key}={value}" for key, value in sorted(status.answers.items()))
-        table.add_row(
-            status.service,
-            status.version or "?",
-            status.latest or "?",
-            "?" if status.behind is None else str(status.behind),
-            "yes" if status.dirty else "no",
-            status.error or answers,
-        )
-    return table
+def status_line(status: ServiceStatus, width: int) -> str:
+    if status.error:
+        return f"{status.service:<{width}}  error: {status.error}"
+    behind = "up to date" if not status.behind else f"{status.behind} behind"
+    uncommitted = "  uncommitted changes" if status.dirty else ""
+    return (
+        f"{status.service:<{width}}  {status.version} (latest {status.latest})  "
+        f"{behind}{uncommitted}"
+    )
+
+
+def answers_line(status: ServiceStatus) -> str:
+    return "    " + ", ".join(f"{key}={value}" for key, value in sorted(status.answers.items()))
 
 
 def run(args: argparse.Namespace, services: list[Path]) -> int:
@@ -39,5 +39,10 @@ def run(args: argparse.Namespace, services: list[Path]) -> int:
     if args.json:
         print(json_report("status", statuses))
     else:
-        Console().print(status_table(statuses))
+        width = max((len(status.service) for status in statuses), default=0)
+        print(f"Services made from the template: {len(statuses)}")
+        for status in statuses:
+            print(status_line(status, width))
+            if args.answers and status.answers:
+                print(answers_line(status))
     return 1 if any(status.error for status in statuses) else 0
