@@ -160,6 +160,8 @@ def in_parallel(
             stop_everything()
             if not_run is None:
                 raise
+            # Cancel every service not started before waiting for those under way.
+            cancelled = {future for future in futures if future.cancel()}
             for future, service in futures.items():
-                results[service] = not_run(service) if future.cancel() else future.result()
+                results[service] = not_run(service) if future in cancelled else future.result()
     return [results[service] for service in services]

@@ -261,6 +261,9 @@ def update_on_branch(repo: Path, result: UpdateResult, options: Options) -> None
     git(repo, "add", "--all")
     commit(repo, f"{message}\n\n{TRAILER}")
     tests = run(shlex.split(options.test_command), repo, check=False, timeout=options.timeout)
+    if tests.returncode < 0:  # killed by a signal: a fault, not a verdict on the update
+        crash = signal.Signals(-tests.returncode).name
+        raise FleetError(f"`{options.test_command}` crashed ({crash})")
     if tests.returncode == 0:
         result.outcome = "updated"
         result.detail = f"`{options.test_command}` passed"
