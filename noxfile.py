@@ -2,10 +2,11 @@
 
 demo    render the template with default answers into build/demo and serve it
 tests   render several answer sets and run each service's own gates (pytest)
-lint    ruff on this repo's Python; actionlint and zizmor on its workflow
+lint    ruff on this repo's Python; actionlint and zizmor on its workflows
 docs    build the MkDocs site, failing on any warning
 vendor  refresh the vendored GOV.UK Frontend assets from the npm registry
-bench   generation, first green, throughput, page weight and update figures
+fleet   gst-fleet: status, drift, update and fixup across services
+bench   generation, first green, throughput, page weight, update and fleet figures
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ nox.options.sessions = ["lint", "tests", "docs"]
 
 ROOT = Path(__file__).parent
 DEMO = ROOT / "build" / "demo"
+ROLLOUT_EXAMPLE = "docs/examples/fleet-rollout.yml"
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -69,13 +71,16 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """Ruff on this repo's own Python (the template is linted inside rendered services),
-    and actionlint and zizmor on this repo's workflow."""
+    and actionlint and zizmor on this repo's workflow and the example roll-out workflow."""
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("actionlint")
     # template/ holds only .jinja workflows, so this audits .github/workflows alone.
     session.run("zizmor", "--offline", ".")
+    # The roll-out workflow platform teams copy is held to the same standard.
+    session.run("actionlint", ROLLOUT_EXAMPLE)
+    session.run("zizmor", "--offline", ROLLOUT_EXAMPLE)
 
 
 @nox.session
