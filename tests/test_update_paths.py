@@ -174,7 +174,7 @@ def test_an_unedited_service_becomes_a_fresh_copy(
     ours, theirs = files_at(project, revision), files_at(fresh, "HEAD")
     assert sorted(ours) == sorted(theirs)
     different = [path for path in ours if ours[path] != theirs[path]]
-    assert different == [".copier-answers.yml"]
+    assert [path for path in different if path != ".copier-answers.yml"] == []
     assert without_commit(answers_text) == without_commit(
         (fresh / ".copier-answers.yml").read_text()
     )
