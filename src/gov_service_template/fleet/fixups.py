@@ -61,9 +61,10 @@ def template_rules(template: Path, ref: str) -> dict[str, Any]:
     return rules
 
 
-def version_of(ref: str) -> Version | None:
+def version_of(ref: str | None) -> Version | None:
+    """A release tag (v1.2.0) as a version; None for anything else (a commit, nothing)."""
     try:
-        return Version(ref)
+        return Version(ref) if ref else None
     except InvalidVersion:
         return None
 

@@ -20,8 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from packaging.version import InvalidVersion, Version
-
+from gov_service_template.fleet.fixups import version_of
 from gov_service_template.fleet.running import FleetError, git
 from gov_service_template.fleet.template import file_at
 
@@ -58,12 +57,12 @@ def changelog_between(template: Path, from_version: str | None, to_version: str 
     """
     text = file_at(template, to_version, "CHANGELOG.md") if to_version else None
     text = text or ""
-    low, high = _version(from_version), _version(to_version)
+    low, high = version_of(from_version), version_of(to_version)
     starts = list(SECTION.finditer(text))
-    named = {_version(match["name"]) for match in starts}
+    named = {version_of(match["name"]) for match in starts}
     chosen = []
     for match, following in zip(starts, [*starts[1:], None], strict=True):
-        version = _version(match["name"])
+        version = version_of(match["name"])
         if version is None:
             wanted = match["name"] == "Unreleased" and high is not None and high not in named
         else:
@@ -71,13 +70,6 @@ def changelog_between(template: Path, from_version: str | None, to_version: str 
         if wanted:
             chosen.append(text[match.start() : following.start() if following else len(text)])
     return "".join(chosen).strip()
-
-
-def _version(text: str | None) -> Version | None:
-    try:
-        return Version(text) if text else None
-    except InvalidVersion:
-        return None
 
 
 def what_to_do(changelog: str) -> list[str]:
