@@ -5,6 +5,7 @@ repository, it says what happened in one line and never shows a traceback."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -94,3 +95,21 @@ def test_lint_refuses_rejected_hunks_and_names_them(tmp_path: Path) -> None:
 
     assert result.returncode != 0
     assert "README.md.rej" in result.stdout + result.stderr
+
+
+def test_the_pre_commit_hooks_refuse_conflicts_and_rejected_hunks(tmp_path: Path) -> None:
+    project = render(tmp_path / "service")
+    (project / "notes.md").write_text(
+        "# Notes\n<<<<<<< before updating\nours\n=======\ntheirs\n>>>>>>> after updating\n"
+    )
+    (project / "README.md.rej").write_text("@@ -1 +1 @@\n-old\n+new\n")
+    assert run(["git", "add", "notes.md", "README.md.rej"], project).returncode == 0
+
+    hooks = ["uvx", "pre-commit", "run", "--files", "notes.md", "README.md.rej"]
+    result = run(hooks, project, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-cache"))
+
+    assert result.returncode != 0, output_of(result)
+    report = result.stdout
+    assert re.search(r"conflict markers\.+Failed", report), report
+    assert re.search(r"no \.rej files\.+Failed", report), report
+    assert "README.md.rej" in report
