@@ -223,24 +223,26 @@ def update_service(repo: Path, options: Options) -> UpdateResult:
         result.detail = f"{options.branch} has commits of the team's: left alone"
         return result
 
-    finished = False
+    keep_branch = False
     try:
         result.branch = options.branch
         git(repo, "switch", "--quiet", "--force-create", options.branch)
-        update_on_branch(repo, result, options)
-        if options.push or options.open_pr:
+        keep_branch = update_on_branch(repo, result, options)
+        if keep_branch and (options.push or options.open_pr):
             publish(repo, result, options, base=start.branch)
-        finished = True
-    except Exception as error:
+    except Exception as error:  # any fault at all: put the service back, and say why
+        keep_branch = False
         result.outcome = "error"
         result.detail = str(error) or type(error).__name__
-        result.branch = None
     finally:
-        put_back(repo, start, options.branch, keep_branch=finished)
+        put_back(repo, start, options.branch, keep_branch=keep_branch)
+    if not keep_branch:
+        result.branch = None
     return result
 
 
-def update_on_branch(repo: Path, result: UpdateResult, options: Options) -> None:
+def update_on_branch(repo: Path, result: UpdateResult, options: Options) -> bool:
+    """Update, fix up, commit and test on the update branch; False if nothing changed."""
     answers = read_answers(repo)
     from_ref, to_ref = str(result.from_version), str(result.to_version)
     update = [*COPIER, "update", "--trust", "--skip-answered", "--defaults", "--quiet"]
@@ -251,12 +253,16 @@ def update_on_branch(repo: Path, result: UpdateResult, options: Options) -> None
     result.conflicts = conflicted_files(repo)
     result.removed = removed_files(repo)
     message = f"Update from the service template to {to_ref}"
+    if not git(repo, "status", "--porcelain").strip():
+        result.outcome = "up to date"
+        result.detail = f"{to_ref} changes nothing in this service"
+        return False
     if result.conflicts:
         git(repo, "add", "--all")
         commit(repo, f"{message} (conflicts to resolve)\n\n{TRAILER}")
         result.outcome = "conflicts"
         result.detail = "resolve the conflict markers on the branch, then run the tests"
-        return
+        return True
     relock(repo, options.timeout)
     git(repo, "add", "--all")
     commit(repo, f"{message}\n\n{TRAILER}")
@@ -271,6 +277,7 @@ def update_on_branch(repo: Path, result: UpdateResult, options: Options) -> None
         result.outcome = "tests failed"
         result.detail = f"`{options.test_command}`: {last_line(tests)}"
         result.log = "\n".join((tests.stdout + tests.stderr).splitlines()[-40:])
+    return True
 
 
 def publish(repo: Path, result: UpdateResult, options: Options, base: str) -> None:
