@@ -154,6 +154,9 @@ def removed_but_edited(
 
 
 def settle_dependencies(repo: Path, template: Path, to_ref: str) -> str | None:
+    pyproject = repo / "pyproject.toml"
+    if not pyproject.is_file() or "<<<<<<< " not in pyproject.read_text():
+        return None  # no conflict in it: nothing to settle
     script = file_at(template, to_ref, RESOLVE_DEPENDENCIES)
     if script is None:
         return None

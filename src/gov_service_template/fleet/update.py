@@ -142,7 +142,10 @@ def removed_files(repo: Path) -> list[str]:
 
 
 def relock(repo: Path, timeout: float) -> None:
-    """pyproject.toml may have changed; bring uv.lock in step (offline first)."""
+    """Bring uv.lock in step with pyproject.toml (offline first), if the update changed it."""
+    unchanged = run(["git", "diff", "--quiet", "HEAD", "--", "pyproject.toml"], repo, check=False)
+    if unchanged.returncode == 0 and (repo / "uv.lock").exists():
+        return
     for offline in (["--offline"], []):
         locking = run(["uv", "lock", "--quiet", *offline], repo, check=False, timeout=timeout)
         if locking.returncode == 0:
