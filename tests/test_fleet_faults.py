@@ -47,11 +47,18 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> tuple[TemplateClone, Path
     for name in NAMES:
         render(folder / name, {"service_slug": name}, source=template.path, vcs_ref=template.latest)
 
-    def reword_start_page(root: Path) -> None:
+    def reword_start_page_and_add_a_dependency(root: Path) -> None:
         start = root / "template/src/{{package_name}}/pages/templates/pages/start.html"
         replace_in(start, "It takes around 10 minutes.", "It takes about 10 minutes.")
+        # A new dependency, so the update re-locks with uv (Flask's own: cached already).
+        gunicorn = '"gunicorn>=23",\n'
+        replace_in(
+            root / "template/pyproject.toml.jinja",
+            gunicorn,
+            f'{gunicorn}    "itsdangerous>=2.2",\n',
+        )
 
-    template.release(reword_start_page, "Reword the start page")
+    template.release(reword_start_page_and_add_a_dependency, "Reword the start page")
     return template, folder
 
 
