@@ -1,0 +1,42 @@
+"""The key pair the service signs its token requests with (`private_key_jwt`).
+
+GOV.UK One Login keeps the public key (from the service's registration); the private key
+never leaves the service's secrets. `flask one-login keygen` makes a pair (cli.py).
+"""
+
+from __future__ import annotations
+
+from joserfc.jwk import ECKey, RSAKey, import_key
+
+SigningKey = RSAKey | ECKey
+MIN_RSA_BITS = 2048
+
+
+class UnusableKeyError(ValueError):
+    """The PEM is not a private key the service can sign with."""
+
+
+def load_private_key(pem: str) -> SigningKey:
+    """An RSA (2048 bits or more) or P-256 private key, from PEM."""
+    for key_type in ("RSA", "EC"):
+        try:
+            key = import_key(pem, key_type)
+        except ValueError:
+            continue
+        if not key.is_private:
+            raise UnusableKeyError("it is a public key; give the private key")
+        if isinstance(key, RSAKey) and key.raw_value.key_size < MIN_RSA_BITS:
+            raise UnusableKeyError(f"RSA keys must have at least {MIN_RSA_BITS} bits")
+        if isinstance(key, ECKey) and key.curve_name != "P-256":
+            raise UnusableKeyError("EC keys must be on the P-256 curve")
+        if isinstance(key, RSAKey | ECKey):
+            return key
+    raise UnusableKeyError("it is not a PEM private key (RSA or EC P-256)")
+
+
+def signing_algorithm(key: SigningKey) -> str:
+    return "RS256" if isinstance(key, RSAKey) else "ES256"
+
+
+def public_pem(key: SigningKey) -> str:
+    return key.as_pem(private=False).decode("ascii")
