@@ -32,6 +32,7 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
         "contact_email": "rod-permits@fisheries.example.gov.uk",
         "phase": "beta",
         "python_version": "3.13",
+        "auth": "one_login",
     },
 }
 

@@ -108,3 +108,31 @@ def test_generated_code_is_lint_clean_whatever_the_names(
     for check in (["check", "."], ["format", "--check", "."]):
         result = run([sys.executable, "-m", "ruff", *check], project)
         assert result.returncode == 0, output_of(result)
+
+
+def sign_in_files(project: Path) -> list[str]:
+    """Files of the One Login sign-in, and any other file that speaks of it."""
+    found = []
+    for path in project.rglob("*"):
+        if not path.is_file() or {".git", ".venv"} & set(path.parts):
+            continue
+        if path.name == "uv.lock" or path.suffix in {".woff", ".woff2", ".png", ".ico", ".gz"}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "one_login" in path.as_posix() or "One Login" in text or "one_login" in text:
+            found.append(path.relative_to(project).as_posix())
+    return sorted(found)
+
+
+def test_sign_in_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> None:
+    assert ANSWER_SETS["beta-custom-names-py313"]["auth"] == "one_login"
+    with_sign_in = sign_in_files(rendered["beta-custom-names-py313"])
+    package = "src/rod_permit_service"
+
+    assert f"{package}/one_login/tokens.py" in with_sign_in
+    assert f"{package}/migrations/versions/0004_sign_ins.py" in with_sign_in
+    assert f"{package}/__init__.py" in with_sign_in
+    protected_page = "apply/templates/apply/your_applications.html"
+    assert (rendered["beta-custom-names-py313"] / package / protected_page).is_file()
+    assert sign_in_files(rendered["defaults"]) == []
+    assert not (rendered["defaults"] / "src/apply_for_a_juggling_licence" / protected_page).exists()

@@ -77,8 +77,14 @@ def run(
         )
     except OSError as error:
         raise FleetError(f"could not run `{command[0]}`: {error.strerror or error}") from error
-    with _running_lock:
-        _running.add(process)
+    if stoppable:
+        # Registered, then checked: a stop that came while this started still kills it.
+        # (stop_everything sets STOPPING before it reads the set, under the same lock.)
+        with _running_lock:
+            _running.add(process)
+            stopped_meanwhile = STOPPING.is_set()
+        if stopped_meanwhile:
+            _kill(process)
     try:
         stdout, stderr = process.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
