@@ -12,13 +12,13 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import Any
 
 from flask import g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import Float, String, Text, delete, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.wrappers import Response
 
 from ..database import Base, db_session
 from ..journey_state import JourneyState
@@ -29,8 +29,8 @@ SESSION_KEY = "sign_in"
 # However active, a user signs in again after this long.
 SIGN_IN_LIFETIME_SECONDS = 8 * 60 * 60
 
-P = ParamSpec("P")
-R = TypeVar("R")
+# A Flask view (written without type parameters, which Python 3.11 lacks).
+View = Callable[..., ResponseReturnValue]
 
 
 class SignIn(Base):
@@ -158,11 +158,11 @@ def first_use_of_logout_token(jti: str, *, remember_for: float) -> bool:
     return True
 
 
-def login_required(view: Callable[P, R]) -> Callable[P, R | Response]:
+def login_required(view: View) -> View:
     """Send anyone not signed in to sign in, then back to the page they asked for."""
 
     @functools.wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if current_user() is None:
             return redirect(url_for("one_login.sign_in", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
