@@ -310,16 +310,22 @@ def publish(repo: Path, result: UpdateResult, options: Options, base: str) -> No
 
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a CI job cancelled) stops the run as cleanly as Ctrl-C."""
+    """SIGTERM (a CI job cancelled) stops the run as cleanly as Ctrl-C.
+
+    Ctrl-C (SIGINT) is made to interrupt too: a process started in the background by a
+    shell without job control inherits SIGINT ignored, and Python then leaves it ignored.
+    """
 
     def interrupt(_signal: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def update_table(results: list[UpdateResult]) -> Table:
