@@ -26,6 +26,18 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "postgresql": {"database": "postgresql", "use_notify": False},
     "postgresql-notify-longest-names": {"database": "postgresql", "use_notify": True} | LONGEST,
     "sqlite-notify-longest-names": {"database": "sqlite", "use_notify": True} | LONGEST,
+    "sqlite-notify-pay-one-login": {
+        "database": "sqlite",
+        "use_notify": True,
+        "payments": "govuk_pay",
+        "auth": "one_login",
+    },
+    "postgresql-pay-longest-names": {
+        "database": "postgresql",
+        "use_notify": False,
+        "payments": "govuk_pay",
+    }
+    | LONGEST,
 }
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
 
@@ -155,20 +167,61 @@ def test_postgresql_scales_and_migrates_in_a_job(variants: dict[str, Path], name
     assert len(job["metadata"]["name"]) <= 63
 
 
-@pytest.mark.parametrize("name", list(VARIANTS))
-def test_notify_sends_pending_emails_on_a_schedule(variants: dict[str, Path], name: str) -> None:
-    objects = kustomize(variants[name], "production")
-    cronjobs = of_kind(objects, "CronJob")
+def scheduled_commands(objects: list[dict[str, Any]]) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Each CronJob, by the flask command it runs."""
+    found = {}
+    for cronjob in of_kind(objects, "CronJob"):
+        (container,) = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+        found[tuple(container["command"][-2:])] = cronjob
+    return found
 
-    if not VARIANTS[name]["use_notify"]:
-        assert cronjobs == []
-        return
-    (cronjob,) = cronjobs
-    (container,) = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
-    assert container["command"][-2:] == ["emails", "send-pending"]
-    assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
-    assert len(cronjob["metadata"]["name"]) <= 52, "Kubernetes' limit for CronJob names"
-    assert len(cronjob["metadata"]["namespace"]) <= 63
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_emails_and_payments_are_settled_on_a_schedule(
+    variants: dict[str, Path], name: str
+) -> None:
+    objects = kustomize(variants[name], "production")
+    scheduled = scheduled_commands(objects)
+
+    expected = set()
+    if VARIANTS[name]["use_notify"]:
+        expected.add(("emails", "send-pending"))
+    if VARIANTS[name].get("payments") == "govuk_pay":
+        expected.add(("payments", "reconcile"))
+    assert set(scheduled) == expected
+    names = {cronjob["metadata"]["name"] for cronjob in scheduled.values()}
+    assert len(names) == len(scheduled), "each CronJob has its own name"
+    for cronjob in scheduled.values():
+        assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
+        assert len(cronjob["metadata"]["name"]) <= 52, "Kubernetes' limit for CronJob names"
+        assert len(cronjob["metadata"]["namespace"]) <= 63
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_every_container_running_the_service_gets_every_setting(
+    variants: dict[str, Path], name: str
+) -> None:
+    """The service refuses to start without any of its settings, so a migration or a
+    scheduled job given fewer secrets than the web pods would fail in production."""
+    objects = kustomize(variants[name], "production")
+    (deployment,) = of_kind(objects, "Deployment")
+    (web,) = [c for c in deployment["spec"]["template"]["spec"]["containers"] if c["name"] == "web"]
+    answers = VARIANTS[name]
+    needed = {"SECRET_KEY"}
+    needed |= {"DATABASE_URL"} if answers["database"] == "postgresql" else set()
+    needed |= {"NOTIFY_API_KEY"} if answers["use_notify"] else set()
+    needed |= {"ONE_LOGIN_PRIVATE_KEY"} if answers.get("auth") == "one_login" else set()
+    needed |= {"PAY_API_KEY"} if answers.get("payments") == "govuk_pay" else set()
+
+    for kind, pod in pod_specs(objects):
+        for container in pod.get("initContainers", []) + pod["containers"]:
+            secrets = {
+                variable["name"]
+                for variable in container["env"]
+                if "secretKeyRef" in variable.get("valueFrom", {})
+            }
+            assert secrets == needed, (kind, container["name"])
+            assert container["envFrom"] == web["envFrom"], (kind, container["name"])
 
 
 @pytest.mark.parametrize("name", ["sqlite-notify", "postgresql"])
