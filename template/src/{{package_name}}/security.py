@@ -24,8 +24,11 @@ STATIC_HEADERS = {
 }
 
 
-def content_security_policy(nonce: str | None = None) -> str:
+def content_security_policy(nonce: str | None = None, form_targets: tuple[str, ...] = ()) -> str:
+    """The policy; `form_targets` are other origins a form may lead to (such as GOV.UK
+    Pay's payment pages, which a form's response redirects to)."""
     scripts = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+    forms = " ".join(("'self'", *form_targets))
     return "; ".join(
         (
             "default-src 'self'",
@@ -35,7 +38,7 @@ def content_security_policy(nonce: str | None = None) -> str:
             "font-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
-            "form-action 'self'",
+            f"form-action {forms}",
             "frame-ancestors 'none'",
         )
     )
@@ -48,15 +51,16 @@ def csp_nonce() -> str:
     return str(g.csp_nonce)
 
 
-def add_security_headers(response: Response) -> Response:
-    response.headers.update(STATIC_HEADERS)
-    response.headers["Content-Security-Policy"] = content_security_policy(g.get("csp_nonce"))
-    # Pages can hold what a user typed; keep them out of shared and back-button caches.
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
+def init_app(app: Flask, form_targets: tuple[str, ...] = ()) -> None:
+    def add_security_headers(response: Response) -> Response:
+        response.headers.update(STATIC_HEADERS)
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            g.get("csp_nonce"), form_targets
+        )
+        # Pages can hold what a user typed; keep them out of shared and back-button caches.
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
 
-
-def init_app(app: Flask) -> None:
     # GOV.UK Frontend's page template reads `cspNonce` to mark its inline script.
     app.context_processor(lambda: {"cspNonce": csp_nonce()})
     app.after_request(add_security_headers)

@@ -1,0 +1,52 @@
+"""Taking a fee with GOV.UK Pay. See docs/pay.md in the template's documentation, and
+README.md here, for accounts, API keys and going live.
+
+The journey calls `take_payment()` to send the user to Pay: a payment already under way
+is resumed, never doubled. When Pay sends the user back, `returned_payment()` finds the
+payment by the secret token in its return URL, and `settle()` records what became of
+it, once, calling the journey's `on_paid` in the same transaction when it succeeded.
+`flask payments reconcile` settles the payments users never came back from.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..config import PaySettings
+from .cli import payments_cli
+from .client import BillingAddress, NewPayment, PayClient, PayError, PaymentState
+from .ledger import (
+    EXPIRY,
+    SUCCESS,
+    PaidHandler,
+    Payments,
+    payments,
+    reconcile,
+    returned_payment,
+    settle,
+    take_payment,
+)
+from .models import Payment
+
+__all__ = [
+    "EXPIRY",
+    "SUCCESS",
+    "BillingAddress",
+    "NewPayment",
+    "PaidHandler",
+    "PayError",
+    "Payment",
+    "PaymentState",
+    "init_app",
+    "payments",
+    "reconcile",
+    "returned_payment",
+    "settle",
+    "take_payment",
+]
+
+
+def init_app(app: Flask, settings: PaySettings, on_paid: PaidHandler) -> None:
+    client = PayClient(settings.api_url, settings.api_key)
+    app.extensions["payments"] = Payments(client=client, settings=settings, on_paid=on_paid)
+    app.cli.add_command(payments_cli)
