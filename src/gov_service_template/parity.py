@@ -37,6 +37,8 @@ from jinja2 import (
     FileSystemLoader,
     PackageLoader,
     PrefixLoader,
+    Template,
+    TemplateError,
     meta,
     nodes,
 )
@@ -289,12 +291,12 @@ def macro_name(env: Environment, template: str) -> str:
     return names[0]
 
 
-def render(env: Environment, component: Component, options: dict[str, Any]) -> str:
+def caller_of(env: Environment, component: Component) -> Template:
+    """A template that calls the component's macro with `params`, as the service does."""
     name = macro_name(env, component.template)
-    page = env.from_string(
+    return env.from_string(
         f'{{% from "{component.template}" import {name} %}}{{{{ {name}(params) }}}}'
     )
-    return page.render(params=options)
 
 
 # --- The check ---------------------------------------------------------------------------
@@ -385,12 +387,17 @@ def check(
                 "run `uvx nox -s vendor`"
             )
             continue
+        try:
+            page = caller_of(env, component)
+        except (ValueError, TemplateError) as error:
+            report.problems.append(f"{component.name}: cannot call {component.template}: {error}")
+            continue
         for fixture in json.loads(path.read_text())["fixtures"]:
             key = (component.name, fixture["name"])
             seen.add(key)
             report.compared += 1
             try:
-                actual = normalise(render(env, component, fixture["options"]))
+                actual = normalise(page.render(params=fixture["options"]))
             # A macro that cannot render an example differs from it too, and is named.
             except Exception as error:
                 detail = f"rendering raised {type(error).__name__}: {error}"
