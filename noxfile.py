@@ -4,7 +4,8 @@ demo    render the template with default answers into build/demo and serve it
 tests   render several answer sets and run each service's own gates (pytest)
 lint    ruff on this repo's Python; actionlint and zizmor on its workflows
 docs    build the MkDocs site, failing on any warning
-vendor  refresh the vendored GOV.UK Frontend assets from the npm registry
+vendor  refresh the vendored GOV.UK Frontend assets (and component examples) from npm
+parity  render GOV.UK Frontend's examples through the service's macros, compare markup
 fleet   gst-fleet: status, drift, update and fixup across services
 bench   generation, first green, throughput, page weight, update and fleet figures
 """
@@ -92,9 +93,18 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def vendor(session: nox.Session) -> None:
-    """Refresh template/src/{{package_name}}/static from govuk-frontend on npm."""
-    install(session)
+    """Refresh template/src/{{package_name}}/static from govuk-frontend on npm, and the
+    examples of the components the service renders (parity finds which)."""
+    install(session, "parity")
     session.run("gst-vendor", *session.posargs)
+
+
+@nox.session
+def parity(session: nox.Session) -> None:
+    """Upstream's examples of each component the service renders, through its macros,
+    against upstream's markup; differences must be listed in parity-differences.yml."""
+    install(session, "parity")
+    session.run("gst-parity", *session.posargs)
 
 
 @nox.session

@@ -2,7 +2,9 @@
 
 Generated services serve these files themselves, so a service never needs Node.
 Run through `uvx nox -s vendor` when moving to a new GOV.UK Frontend release, then
-bump govuk-frontend-jinja in the template to the release that targets it.
+`uvx nox -s parity`: the same run vendors the release's examples (fixtures.json) of each
+component the service renders, which the parity check renders through the service's
+macros. See docs/platform.md, "Keeping up with GOV.UK Frontend".
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import tarfile
 import urllib.request
 from pathlib import Path
 
+from gov_service_template import parity
+
 REGISTRY = "https://registry.npmjs.org/govuk-frontend"
-DEFAULT_VERSION = "6.3.0"
+DEFAULT_VERSION = "6.6.0"
 STATIC_DIR = Path("template/src/{{package_name}}/static")
 
 # What a service needs from the package's dist/govuk folder, and nothing else.
@@ -64,6 +68,25 @@ def extract(tarball: bytes, static_dir: Path) -> list[Path]:
     return written
 
 
+def extract_fixtures(tarball: bytes, components: set[str], fixtures_dir: Path) -> list[Path]:
+    """Each named component's fixtures.json, as published, into fixtures_dir/<name>.json.
+    Returns the files written; a component the release does not have is left out."""
+    written: list[Path] = []
+    fixtures_dir.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+        for name in sorted(components):
+            try:
+                member = archive.getmember(f"package/dist/govuk/components/{name}/fixtures.json")
+            except KeyError:
+                continue
+            source = archive.extractfile(member)
+            assert source is not None
+            target = fixtures_dir / f"{name}.json"
+            target.write_bytes(source.read())
+            written.append(target)
+    return written
+
+
 def fingerprint_css_references(css: Path, static_dir: Path) -> list[Path]:
     """Give each file the CSS asks for a name with its content hash, and point the CSS at
     it: browsers may then cache those files for ever too (GOV.UK Frontend's fonts come
@@ -96,11 +119,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--version", default=DEFAULT_VERSION)
     parser.add_argument("--static-dir", type=Path, default=STATIC_DIR)
+    parser.add_argument("--fixtures-dir", type=Path, default=parity.FIXTURES_DIR)
     args = parser.parse_args()
 
+    tarball = fetch_tarball(args.version)
     if args.static_dir.exists():
         shutil.rmtree(args.static_dir)
-    written = extract(fetch_tarball(args.version), args.static_dir)
+    written = extract(tarball, args.static_dir)
     css = args.static_dir / "govuk-frontend.min.css"
     renamed = fingerprint_css_references(css, args.static_dir)
     written = [path for path in written if path.exists()] + renamed
@@ -108,6 +133,17 @@ def main() -> None:
         if path.suffix in COMPRESSIBLE:
             precompress(path)
     print(f"govuk-frontend {args.version}: {len(written)} files in {args.static_dir}")
+
+    # Only the components the service renders (and its own macros'), found as the parity
+    # check finds them; one release's fixtures at a time, like the assets.
+    env = parity.environment(parity.SERVICE_COMPONENTS)
+    used = parity.components_used(parity.TEMPLATE_DIR, parity.SERVICE_COMPONENTS, env)
+    if args.fixtures_dir.exists():
+        shutil.rmtree(args.fixtures_dir)
+    fixtures = extract_fixtures(
+        tarball, {component.name for component in used}, args.fixtures_dir / args.version
+    )
+    print(f"govuk-frontend {args.version}: {len(fixtures)} fixtures files in {args.fixtures_dir}")
 
 
 if __name__ == "__main__":
