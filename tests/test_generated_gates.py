@@ -21,15 +21,20 @@ pytestmark = pytest.mark.slow
 EVERY_GATE = ["lint", "typecheck", "tests", "e2e", "audit", "docker-lint", "manifests", "workflows"]
 # Answer sets of this file's own, for what ANSWER_SETS leaves at its defaults.
 DEPLOY_ANSWER_SETS: dict[str, dict[str, Any]] = {
-    "postgresql-kubernetes": {"database": "postgresql", "use_notify": True},
-    "no-deploy-target": {"deploy_target": "none", "use_notify": False},
+    "postgresql-kubernetes-pay": {
+        "database": "postgresql",
+        "use_notify": True,
+        "payments": "govuk_pay",
+    },
+    "no-deploy-target-pay": {"deploy_target": "none", "use_notify": False, "payments": "govuk_pay"},
 }
 GATES: dict[str, list[str]] = {
     "defaults": EVERY_GATE,
     "standalone-live-py312": ["lint", "typecheck", "tests", "e2e", "docker-lint"],
     "beta-custom-names-py313": ["lint", "typecheck", "tests", "e2e", "manifests"],
-    "postgresql-kubernetes": ["lint", "typecheck", "tests", "manifests", "workflows"],
-    "no-deploy-target": ["lint", "tests", "workflows"],
+    "postgresql-kubernetes-pay": ["lint", "typecheck", "tests", "manifests", "workflows"],
+    # The fee in a browser, without Notify: paying, cancelling, declines, Pay down.
+    "no-deploy-target-pay": ["lint", "typecheck", "tests", "e2e", "workflows"],
 }
 ANSWERS = ANSWER_SETS | DEPLOY_ANSWER_SETS
 # pip-audit asks PyPI's JSON API about each locked release; a stable one to try first.

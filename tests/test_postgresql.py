@@ -1,5 +1,6 @@
-"""A service made with database=postgresql, against a real PostgreSQL server: twenty people
-each sending fifty applications at once lose none and duplicate none."""
+"""A service made with database=postgresql (and GOV.UK Pay), against a real PostgreSQL
+server: twenty people each sending and paying for fifty applications at once lose none,
+duplicate none, and pay for none twice."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_concurrent_applications_are_all_saved_once(tmp_path: Path) -> None:
-    project = render(tmp_path / "service", {"database": "postgresql"})
+    project = render(tmp_path / "service", {"database": "postgresql", "payments": "govuk_pay"})
 
     with postgresql_server() as database_url:
         result = run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -136,3 +137,42 @@ def test_sign_in_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> N
     assert (rendered["beta-custom-names-py313"] / package / protected_page).is_file()
     assert sign_in_files(rendered["defaults"]) == []
     assert not (rendered["defaults"] / "src/apply_for_a_juggling_licence" / protected_page).exists()
+
+
+def payment_files(project: Path) -> list[str]:
+    """Files of the GOV.UK Pay fee, and any other file that speaks of it."""
+    found = []
+    for path in project.rglob("*"):
+        if not path.is_file() or {".git", ".venv"} & set(path.parts):
+            continue
+        if path.name in {"uv.lock", ".copier-answers.yml"} or path.suffix in {
+            ".woff",
+            ".woff2",
+            ".png",
+            ".ico",
+            ".gz",
+        }:
+            continue  # the answers file records `payments: none`, as it should
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "payment" in path.name or re.search(r"GOV\.UK Pay\b|PAY_API|payments", text):
+            found.append(path.relative_to(project).as_posix())
+    return sorted(found)
+
+
+def test_the_fee_is_rendered_only_when_asked_for(rendered: dict[str, Path], tmp_path: Path) -> None:
+    with_fee = payment_files(render(tmp_path / "service", {"payments": "govuk_pay"}, set_up=False))
+    package = "src/apply_for_a_juggling_licence"
+
+    for expected in (
+        f"{package}/payments/client.py",
+        f"{package}/payments/stand_in.py",
+        f"{package}/apply/payment.py",
+        f"{package}/migrations/versions/0005_payments.py",
+        "deploy/base/reconcile-payments-cronjob.yaml",
+        "tests/unit/test_payments.py",
+        "tests/e2e/test_payments.py",
+    ):
+        assert expected in with_fee
+    for name in ANSWER_SETS:
+        assert answers_file(rendered[name])["payments"] == "none"
+        assert payment_files(rendered[name]) == [], name

@@ -293,3 +293,27 @@ def test_fixup_carries_a_move_and_settles_dependencies_after_renovate(tmp_path: 
     assert '"itsdangerous>=2.2"' in pyproject
     assert conflicted_files(project) == []
     assert "your edits carried over" in result.stdout
+
+
+# Answers added since the previous release that change what a service has.
+NEW_FEATURES = {"payments": "govuk_pay"}
+
+
+def test_the_previous_release_takes_up_new_features_without_trust(
+    template: TemplateClone, tmp_path: Path
+) -> None:
+    project = render(tmp_path / "service", source=template.path, vcs_ref=template.previous)
+    make_typical_edits(project)
+    data = [part for name, value in NEW_FEATURES.items() for part in ("--data", f"{name}={value}")]
+
+    result = run([*RENOVATE[:-1], *data, "--vcs-ref", template.latest], project)
+
+    assert result.returncode == 0, output_of(result)
+    assert conflicted_files(project) == []
+    answers = (project / ".copier-answers.yml").read_text()
+    for name, value in NEW_FEATURES.items():
+        assert f"{name}: {value}" in answers
+    relock = run(["uv", "lock", "--quiet"], project)
+    assert relock.returncode == 0, output_of(relock)
+    checks = run(CHECKS, project)
+    assert checks.returncode == 0, output_of(checks)
