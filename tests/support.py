@@ -33,6 +33,7 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
         "phase": "beta",
         "python_version": "3.13",
         "auth": "one_login",
+        "payments": "govuk_pay",
     },
 }
 
