@@ -19,8 +19,8 @@ from .ledger import (
     EXPIRY,
     SUCCESS,
     PaidHandler,
-    Payments,
-    payments,
+    PaymentService,
+    payment_service,
     reconcile,
     returned_payment,
     settle,
@@ -38,7 +38,7 @@ __all__ = [
     "Payment",
     "PaymentState",
     "init_app",
-    "payments",
+    "payment_service",
     "reconcile",
     "returned_payment",
     "settle",
@@ -48,5 +48,5 @@ __all__ = [
 
 def init_app(app: Flask, settings: PaySettings, on_paid: PaidHandler) -> None:
     client = PayClient(settings.api_url, settings.api_key)
-    app.extensions["payments"] = Payments(client=client, settings=settings, on_paid=on_paid)
+    app.extensions["payments"] = PaymentService(client=client, settings=settings, on_paid=on_paid)
     app.cli.add_command(payments_cli)

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
-from .ledger import reconcile
+from .ledger import EXPIRY, reconcile
 
 
 @click.group("payments")
@@ -22,9 +22,9 @@ def payments_cli() -> None:
     "--older-than",
     "minutes",
     type=click.IntRange(min=0),
-    default=90,
+    default=int(EXPIRY.total_seconds() // 60),
     show_default=True,
-    help="Check payments made at least this many minutes ago (Pay's payments expire at 90).",
+    help="Check payments made at least this many minutes ago (Pay's expire after 90).",
 )
 @with_appcontext
 def reconcile_command(minutes: int) -> None:
@@ -32,8 +32,15 @@ def reconcile_command(minutes: int) -> None:
     report = reconcile(timedelta(minutes=minutes))
     click.echo(
         f"Settled {report.settled} ({report.paid} paid), still open {report.still_open}, "
-        f"never made at Pay {report.not_created}, could not check {report.unreachable}."
+        f"never made at Pay {report.not_created}, could not check {report.unreachable}, "
+        f"refused by Pay {len(report.refused)}."
     )
+    if report.refused:
+        # Usually a PAY_API_KEY for another account than the one that made the payments.
+        raise click.ClickException(
+            "GOV.UK Pay refused to say how some payments are (check PAY_API_KEY): "
+            + ", ".join(report.refused)
+        )
     if report.unreachable:
         raise click.ClickException("GOV.UK Pay could not be reached for some payments")
 

@@ -23,6 +23,8 @@ USER_AGENT = f"{__name__.split('.')[0]} (GOV.UK Pay client; httpx)"
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 ATTEMPTS = 3
 BACKOFF_SECONDS = (0.2, 1.0)  # before the second and third attempts
+# After a 429, Pay asks clients to wait a second before trying again.
+RATE_LIMITED_SECONDS = 1.0
 
 
 class PayError(RuntimeError):
@@ -56,7 +58,7 @@ class PaymentState:
 
 
 @dataclass(frozen=True)
-class Payment:
+class PayPayment:
     """A payment as Pay describes it (the parts the service uses)."""
 
     payment_id: str
@@ -142,7 +144,7 @@ class PayClient:
         )
         self.sleep = sleep
 
-    def create_payment(self, payment: NewPayment, *, idempotency_key: str) -> Payment:
+    def create_payment(self, payment: NewPayment, *, idempotency_key: str) -> PayPayment:
         response = self._send(
             "POST",
             "/v1/payments",
@@ -152,13 +154,15 @@ class PayClient:
         )
         return payment_from(response)
 
-    def get_payment(self, payment_id: str) -> Payment:
+    def get_payment(self, payment_id: str) -> PayPayment:
         return payment_from(self._send("GET", f"/v1/payments/{payment_id}", repeatable=True))
 
     def _send(self, method: str, path: str, *, repeatable: bool, **options: Any) -> httpx.Response:
+        wait = 0.0
         for attempt in range(ATTEMPTS):
             if attempt:
-                self.sleep(BACKOFF_SECONDS[attempt - 1])
+                self.sleep(max(wait, BACKOFF_SECONDS[attempt - 1]))
+            wait = 0.0
             try:
                 response = self.http.request(method, path, **options)
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
@@ -170,6 +174,7 @@ class PayClient:
             else:
                 if response.status_code == 429 or (repeatable and response.status_code >= 500):
                     problem = f"answered {response.status_code}"
+                    wait = RATE_LIMITED_SECONDS if response.status_code == 429 else 0.0
                 elif response.status_code >= 500:
                     raise PayUnavailableError(f"{method} {path}: answered {response.status_code}")
                 elif response.status_code >= 400:
@@ -190,20 +195,20 @@ def refusal(response: httpx.Response) -> PayRefusedError:
     return PayRefusedError(response.status_code, body.get("code"), body.get("description"))
 
 
-def payment_from(response: httpx.Response) -> Payment:
+def payment_from(response: httpx.Response) -> PayPayment:
     """Read Pay's JSON, refusing anything that lacks what the service relies on. Fields
     the service does not use are ignored, as Pay asks (it adds fields without notice)."""
     try:
         body = response.json()
         state = body["state"]
         next_url = (body.get("_links") or {}).get("next_url") or {}
-        payment = Payment(
+        payment = PayPayment(
             payment_id=_text(body["payment_id"]),
             amount=int(body["amount"]),
             reference=_text(body["reference"]),
             state=PaymentState(
                 status=_text(state["status"]),
-                finished=bool(state["finished"]),
+                finished=_flag(state["finished"]),
                 code=state.get("code"),
                 message=state.get("message"),
             ),
@@ -214,6 +219,12 @@ def payment_from(response: httpx.Response) -> Payment:
             f"GOV.UK Pay sent a payment the service cannot read: {error!r}"
         ) from error
     return payment
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {value!r}")
+    return value
 
 
 def _text(value: Any) -> str:

@@ -13,6 +13,8 @@ from ..database import Base
 NEW = "new"
 # Ours, for a payment Pay never confirmed it had made, given up on by reconciliation.
 NOT_CREATED = "not_created"
+# Ours, for a payment Pay says it does not have (the API key is for another account).
+LOST = "lost"
 
 
 def now() -> datetime:
@@ -42,12 +44,15 @@ class Payment(Base):
     # Pay's state.status (created, started, success, failed, …), or NEW / NOT_CREATED.
     status: Mapped[str] = mapped_column(String(16), default=NEW)
     finished: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The page's language when it was made ("en" or "cy"): Pay's pages, and the
+    # confirmation email, are in it, even when reconciliation sends that email later.
+    language: Mapped[str] = mapped_column(String(2), default="en")
     # Why it failed, when it did: P0010 declined, P0020 expired, P0030 cancelled, P0050 error.
     code: Mapped[str | None] = mapped_column(String(8))
     # Sent with the request that creates it, so repeating that request makes no second one.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     # The secret part of this payment's return_url: Pay sends the user back to it, and it
-    # is how we know which payment they return from. Cleared once used.
+    # is how we know which payment they return from (in the session that made it).
     return_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)

@@ -25,6 +25,8 @@ from werkzeug.wrappers import Response
 
 TEST_KEY_PREFIX = "api_test_"
 EXPIRY_SECONDS = 90 * 60
+# Pay answers a repeated Idempotency-Key with the first payment for 24 hours.
+IDEMPOTENCY_SECONDS = 24 * 60 * 60
 # Create a payment's body, as Pay documents it: name -> (type, required, limit).
 CREATE_FIELDS: dict[str, tuple[type, bool, int | None]] = {
     "amount": (int, True, 10_000_000),
@@ -110,10 +112,13 @@ class StandInPayment:
 @dataclass
 class StandInPay:
     """The stand-in's state, in memory. Tests change `unavailable` to make Pay "down"
-    and `clock` to move time on, and call `finish` to end a payment as a user would."""
+    (or `lose_create_answers`), `clock` to move time on, and call `finish` to end a
+    payment as a user would."""
 
     clock: Callable[[], float] = time.time
     unavailable: bool = False
+    # Make payments but answer 504, as if the answer were lost on the way back.
+    lose_create_answers: bool = False
     payments: dict[str, StandInPayment] = field(default_factory=dict)
     idempotency: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
     # next_url tokens -> payment id, and whether the link has been visited.
@@ -153,9 +158,9 @@ def request_problem(body: Any) -> tuple[int, dict[str, str]] | None:
         kind, _required, limit = CREATE_FIELDS[name]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             return 422, invalid(name, f"Must be of type {kind.__name__}")
-        if isinstance(value, int) and not 0 <= value <= (limit or 0):
+        if kind is int and isinstance(value, int) and not 0 <= value <= (limit or 0):
             return 422, invalid(name, f"Must be between 0 and {limit}")
-        if isinstance(value, str) and limit is not None and len(value) > limit:
+        if kind is str and isinstance(value, str) and limit is not None and len(value) > limit:
             return 422, invalid(name, f"Must be less than or equal to {limit} characters length")
     if URL.search(body["reference"]):
         return 422, invalid("reference", "Must not include a URL")
@@ -169,6 +174,10 @@ def request_problem(body: Any) -> tuple[int, dict[str, str]] | None:
         return 422, invalid("prefilled_cardholder_details", "Unexpected attribute")
     if set(address) - set(BILLING_ADDRESS_FIELDS):
         return 422, invalid("billing_address", "Unexpected attribute")
+    if len(str(details.get("cardholder_name", ""))) > 255:
+        return 422, invalid("cardholder_name", "Must be less than or equal to 255 characters")
+    if "country" in address and not re.fullmatch(r"[A-Z]{2}", str(address["country"])):
+        return 422, invalid("country", "Must be a 2-letter ISO 3166-1 code")
     return None
 
 
@@ -259,6 +268,12 @@ def create_stand_in(pay: StandInPay) -> Flask:
         if key is not None and not IDEMPOTENCY_KEY.match(key):
             return error(422, "P0102", "Invalid header value: Idempotency-Key")
         with pay.lock:
+            pay.expire_old()
+            if key is not None and key in pay.idempotency:
+                earlier, payment_id = pay.idempotency[key]
+                first = pay.payments.get(payment_id)
+                if first is None or pay.clock() - first.created_at > IDEMPOTENCY_SECONDS:
+                    del pay.idempotency[key]
             if key is not None and key in pay.idempotency:
                 earlier, payment_id = pay.idempotency[key]
                 if earlier != body:
@@ -275,6 +290,8 @@ def create_stand_in(pay: StandInPay) -> Flask:
             pay.created += 1
             if key is not None:
                 pay.idempotency[key] = (body, payment.payment_id)
+            if pay.lose_create_answers:
+                return error(504, "P0999", "Gateway timeout")
             return jsonify(payment_json(payment, with_next_url=True)), 201
 
     @app.get("/v1/payments/<payment_id>")

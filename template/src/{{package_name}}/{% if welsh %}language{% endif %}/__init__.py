@@ -1,0 +1,83 @@
+"""English and Welsh: which language each page is in, the switch between them, and
+Flask-Babel for every string users read. See docs/welsh.md in the template's
+documentation for translating, and README.md here for `nox -s translations`.
+
+The language is the one the user last chose with Language navigation (kept in the
+session), English until they choose. A link in the navigation is the same page with
+`?lang=cy` or `?lang=en`, so switching works without JavaScript and keeps the user where
+they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask, g, request, session
+from flask_babel import Babel
+from markupsafe import Markup
+
+from ..service import SERVICES
+from ..templating import fragment_cache
+
+LANGUAGES = {"en": "English", "cy": "Cymraeg"}
+DEFAULT_LANGUAGE = "en"
+SESSION_KEY = "language"
+QUERY_PARAMETER = "lang"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+def current_language() -> str:
+    """The page's language: "en" or "cy"."""
+    return str(g.get("language", DEFAULT_LANGUAGE))
+
+
+def choose_language() -> None:
+    """Before each request: a language asked for in the link wins, and is remembered."""
+    asked = request.args.get(QUERY_PARAMETER)
+    if asked in LANGUAGES:
+        session[SESSION_KEY] = asked
+    remembered = session.get(SESSION_KEY)
+    g.language = remembered if remembered in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def language_links() -> list[dict[str, object]]:
+    """govukLanguageNavigation items: this page in each language."""
+    query = {name: value for name, value in request.args.items() if name != QUERY_PARAMETER}
+    items: list[dict[str, object]] = []
+    for code, name in LANGUAGES.items():
+        if code == current_language():
+            items.append({"text": name, "lang": code, "current": True})
+        else:
+            href = f"{request.path}?{urlencode({**query, QUERY_PARAMETER: code})}"
+            items.append({"text": name, "lang": code, "href": href})
+    return items
+
+
+def render_once_per_language() -> Callable[[str, Callable[[], Markup]], Markup]:
+    """templating's render_once, with a cache for each language."""
+    caches = {code: fragment_cache() for code in LANGUAGES}
+
+    def render_once(name: str, caller: Callable[[], Markup]) -> Markup:
+        return caches[current_language()](name, caller)
+
+    return render_once
+
+
+def init_app(app: Flask) -> None:
+    Babel(
+        app,
+        locale_selector=current_language,
+        default_translation_directories=str(TRANSLATIONS),
+    )
+    app.before_request(choose_language)
+    # Registered after templating's, so these replace its English-only ones.
+    app.add_template_global(render_once_per_language(), "render_once")
+    app.context_processor(
+        lambda: {
+            "service": SERVICES[current_language()],
+            "language": current_language(),
+            "language_links": language_links,
+        }
+    )
