@@ -13,7 +13,8 @@ import pytest
 from tests.support import ANSWER_SETS, answers_file, output_of, render, run
 
 SETS = list(ANSWER_SETS)
-# Generated code must be formatted whatever length the names are.
+# Generated code must be formatted whatever length the names are (and whatever letters
+# and punctuation they have: tests/test_properties.py draws those).
 EXTREME_NAMES = {
     "shortest": {"service_name": "Tax", "service_slug": "ab", "contact_email": "a@b.co"},
     "longest": {

@@ -56,6 +56,43 @@ def test_a_plain_copy_and_any_first_session_give_a_locked_committed_service(
     assert commits(project) == [FIRST_COMMIT], "a second run changes nothing"
 
 
+# What reads as a failure to someone watching a copy and its first session.
+LOOKS_LIKE_AN_ERROR = re.compile(r"error:|warning:|no solution found|traceback", re.IGNORECASE)
+
+
+def test_on_a_cold_uv_cache_nothing_reads_as_an_error_when_it_worked(tmp_path: Path) -> None:
+    project = tmp_path / "my-service"
+    copy = [sys.executable, "-m", "copier", "copy", "--defaults", "--vcs-ref=HEAD"]
+    copied = run([*copy, ROOT, project], tmp_path)
+    assert copied.returncode == 0, output_of(copied)
+
+    # uv's cache is empty, so the quiet offline attempt fails and the online one locks.
+    setup = run([*NOX, "-s", "setup"], project, UV_CACHE_DIR=str(tmp_path / "empty-cache"))
+
+    assert setup.returncode == 0, output_of(setup)
+    assert "Wrote uv.lock" in setup.stderr
+    for output in (copied.stdout, copied.stderr, setup.stdout, setup.stderr):
+        # Copier warns of uncommitted template changes: only to those editing the template.
+        said = [line for line in output.splitlines() if "DirtyLocalWarning" not in line]
+        assert not LOOKS_LIKE_AN_ERROR.search("\n".join(said)), output
+
+
+def test_when_uv_cannot_lock_its_own_reason_is_shown(tmp_path: Path) -> None:
+    project = render(tmp_path / "service", set_up=False)
+
+    offline = {"UV_OFFLINE": "1", "UV_CACHE_DIR": str(tmp_path / "empty-cache")}
+    result = run([*NOX, "-s", "setup"], project, **offline)
+
+    assert result.returncode != 0
+    assert "Could not write uv.lock: No solution found when resolving dependencies" in (
+        result.stderr
+    )
+    assert "network was disabled" in result.stderr, "uv's reason, not only ours"
+    assert "Fix that, then run `uv lock`." in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert commits(project) == [], "nothing is committed without a lock"
+
+
 def test_inside_another_repository_the_files_are_left_to_commit(tmp_path: Path) -> None:
     assert run(["git", "init", "--quiet"], tmp_path).returncode == 0
     project = render(tmp_path / "services" / "new", set_up=False)
@@ -65,6 +102,18 @@ def test_inside_another_repository_the_files_are_left_to_commit(tmp_path: Path) 
     assert result.returncode == 0, output_of(result)
     assert (project / "uv.lock").is_file()
     assert run(["git", "log"], tmp_path).returncode != 0, "no commit in the monorepo"
+    skipped = [line for line in result.stderr.splitlines() if "Made no first commit" in line]
+    assert skipped == [
+        "nox > Made no first commit: this is inside another git repository, so commit the "
+        "service's files (uv.lock too) there."
+    ]
+
+    for step in (["git", "add", "--all"], ["git", "commit", "--quiet", "-m", "Add a service"]):
+        assert run(step, tmp_path).returncode == 0
+    again = run([*NOX, "-s", "setup"], project)
+
+    assert again.returncode == 0, output_of(again)
+    assert "Made no first commit" not in again.stderr, "said only until it is committed"
 
 
 def test_without_uv_it_says_what_to_run(tmp_path: Path) -> None:

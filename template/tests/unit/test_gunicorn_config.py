@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,46 @@ def test_the_platform_sets_port_workers_and_trusted_proxies(
     assert settings["workers"] == 3
     assert settings["loglevel"] == "warning"
     assert settings["forwarded_allow_ips"] == "*"
+    networks = load(monkeypatch, FORWARDED_ALLOW_IPS="10.0.0.0/8, 127.0.0.1,::1")
+    assert networks["forwarded_allow_ips"] == "10.0.0.0/8, 127.0.0.1,::1"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PORT": "eighty"}, "PORT must be a whole number from 1 to 65535; it is 'eighty'"),
+        ({"PORT": "70000"}, "PORT must be a whole number from 1 to 65535; it is '70000'"),
+        ({"WEB_CONCURRENCY": "2.5"}, "WEB_CONCURRENCY must be a whole number from 1 to 64"),
+        ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be a whole number from 1 to 64"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of debug, info, warning, error"),
+        (
+            {"FORWARDED_ALLOW_IPS": "10.0.0.0/8,ingress"},
+            "FORWARDED_ALLOW_IPS must be IP addresses or networks separated by commas, or *; "
+            "'ingress' is not one",
+        ),
+    ],
+)
+def test_a_bad_value_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        load(monkeypatch, **env)
+
+    assert str(refused.value).startswith(message)
+
+
+def test_gunicorn_stops_on_a_bad_value_with_one_line_and_no_traceback() -> None:
+    check = [sys.executable, "-m", "gunicorn", "--config", str(CONFIG), "--check-config"]
+    result = subprocess.run(
+        [*check, "unused:app"],
+        env=os.environ | {"PORT": "eighty"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert result.stderr.strip() == "PORT must be a whole number from 1 to 65535; it is 'eighty'"
 
 
 def test_worker_heartbeats_stay_off_the_read_only_disk(monkeypatch: pytest.MonkeyPatch) -> None:
