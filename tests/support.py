@@ -34,6 +34,9 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
         "python_version": "3.13",
         "auth": "one_login",
         "payments": "govuk_pay",
+        "welsh": True,
+        "service_name_cy": "Gwirio’ch trwydded gwialen bysgota & “Rhwyd”",
+        "organisation_cy": "Asiantaeth Pysgodfeydd <Cymru>",
     },
 }
 

@@ -60,6 +60,9 @@ from tests.support import ROOT, answers_file, render, run
         ({"contact_email": "tîm@example.gov.uk"}, "contact_email must be an email address"),
         ({"phase": "gamma"}, "'gamma' is not in ['alpha', 'beta', 'live']"),
         ({"python_version": "3.9"}, "'3.9' is not in ['3.11', '3.12', '3.13']"),
+        ({"welsh": True, "service_name_cy": "Na"}, "service_name_cy must be 3 to 80 characters"),
+        ({"welsh": True, "service_name_cy": "Gwneud\ncais"}, "service_name_cy must contain only"),
+        ({"welsh": True, "organisation_cy": " Adran"}, "organisation_cy must not start or end"),
     ],
 )
 def test_a_wrong_answer_is_refused_with_its_rule(

@@ -179,3 +179,54 @@ def test_the_fee_is_rendered_only_when_asked_for(rendered: dict[str, Path], tmp_
     for name in without_fee:
         assert answers_file(rendered[name])["payments"] == "none"
         assert payment_files(rendered[name]) == [], name
+
+
+def welsh_files(project: Path) -> list[str]:
+    """Files of the Welsh service, and any other file that speaks Welsh or of Babel."""
+    found = []
+    for path in project.rglob("*"):
+        if not path.is_file() or {".git", ".venv"} & set(path.parts):
+            continue
+        if path.name in {"uv.lock", ".copier-answers.yml"} or path.suffix in {
+            ".woff",
+            ".woff2",
+            ".png",
+            ".ico",
+            ".gz",
+            ".mo",
+        }:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if re.search(r"language|translations|babel", path.as_posix()) or re.search(
+            r"Cymraeg|flask_babel|gettext|\b_\(", text
+        ):
+            found.append(path.relative_to(project).as_posix())
+    return sorted(found)
+
+
+def test_welsh_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> None:
+    assert ANSWER_SETS["beta-custom-names-py313"]["welsh"] is True
+    with_welsh = welsh_files(rendered["beta-custom-names-py313"])
+    package = "src/rod_permit_service"
+
+    for expected in (
+        f"{package}/language/__init__.py",
+        f"{package}/translations/cy/LC_MESSAGES/messages.po",
+        f"{package}/templates/components/language-navigation/macro.html",
+        "babel.cfg",
+        "tests/unit/test_welsh.py",
+        "tests/e2e/test_welsh.py",
+    ):
+        assert expected in with_welsh
+    without_welsh = [name for name, answers in ANSWER_SETS.items() if not answers.get("welsh")]
+    assert without_welsh
+    for name in without_welsh:
+        assert answers_file(rendered[name])["welsh"] is False
+        assert welsh_files(rendered[name]) == [], name
+
+
+def test_the_welsh_names_are_shown_as_typed_in_welsh(rendered: dict[str, Path]) -> None:
+    service = (rendered["beta-custom-names-py313"] / "src/rod_permit_service/service.py").read_text()
+
+    assert "Gwirio’ch trwydded gwialen bysgota & “Rhwyd”" in service
+    assert "Asiantaeth Pysgodfeydd <Cymru>" in service

@@ -296,7 +296,7 @@ def test_fixup_carries_a_move_and_settles_dependencies_after_renovate(tmp_path: 
 
 
 # Answers added since the previous release that change what a service has.
-NEW_FEATURES = {"payments": "govuk_pay"}
+NEW_FEATURES = {"payments": "govuk_pay", "welsh": "true"}
 
 
 def test_the_previous_release_takes_up_new_features_without_trust(

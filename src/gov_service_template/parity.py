@@ -34,6 +34,7 @@ from jinja2 import (
     BaseLoader,
     ChoiceLoader,
     Environment,
+    DictLoader,
     FileSystemLoader,
     PackageLoader,
     PrefixLoader,
@@ -216,10 +217,28 @@ def port_loader() -> BaseLoader:
     return PrefixLoader({PORT: PackageLoader(PORT), WIDGETS: PackageLoader(WIDGETS)})
 
 
+# A folder a service gets only for some answers, like {% if welsh %}language-navigation{% endif %}.
+ANSWER_CONDITION = re.compile(r"\{%.*?%\}")
+
+
+def own_components(service_components: Path) -> dict[str, str]:
+    """The service's own macros by the name the service imports them as, whichever answers
+    render their folders."""
+    return {
+        f"components/{ANSWER_CONDITION.sub('', macro.parent.name)}/macro.html": macro.read_text()
+        for macro in sorted(service_components.glob("*/macro.html"))
+    }
+
+
 def environment(service_components: Path, port: BaseLoader | None = None) -> Environment:
     """Jinja as the service has it: its own templates first, then the port's. Autoescaped,
     as Flask renders .html templates."""
-    own = FileSystemLoader(str(service_components.parent))
+    own = ChoiceLoader(
+        [
+            DictLoader(own_components(service_components)),
+            FileSystemLoader(str(service_components.parent)),
+        ]
+    )
     return Environment(loader=ChoiceLoader([own, port or port_loader()]), autoescape=True)
 
 
@@ -257,10 +276,7 @@ def components_used(
     and error message)."""
     pending = referenced_in_service(template_dir)
     if service_components.is_dir():
-        pending |= {
-            f"components/{macro.parent.name}/macro.html"
-            for macro in service_components.glob("*/macro.html")
-        }
+        pending |= set(own_components(service_components))
     seen: set[str] = set()
     while pending:
         name = pending.pop()
