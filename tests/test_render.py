@@ -226,7 +226,8 @@ def test_welsh_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> Non
 
 
 def test_the_welsh_names_are_shown_as_typed_in_welsh(rendered: dict[str, Path]) -> None:
-    service = (rendered["beta-custom-names-py313"] / "src/rod_permit_service/service.py").read_text()
+    project = rendered["beta-custom-names-py313"]
+    service = (project / "src/rod_permit_service/service.py").read_text()
 
     assert "Gwirio’ch trwydded gwialen bysgota & “Rhwyd”" in service
     assert "Asiantaeth Pysgodfeydd <Cymru>" in service

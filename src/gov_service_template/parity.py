@@ -33,8 +33,8 @@ import yaml
 from jinja2 import (
     BaseLoader,
     ChoiceLoader,
-    Environment,
     DictLoader,
+    Environment,
     FileSystemLoader,
     PackageLoader,
     PrefixLoader,
