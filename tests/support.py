@@ -113,6 +113,14 @@ def answers_file(project: Path) -> dict[str, Any]:
     return answers
 
 
+def template_source(root: Path, service_path: str) -> Path:
+    """The file under root/template that renders to service_path, where {package} stands
+    for the package's folder: the file itself, or the .jinja it is rendered from."""
+    plain = root / "template" / service_path.format(package="{{package_name}}")
+    rendered_from = plain.with_name(plain.name + ".jinja")
+    return rendered_from if rendered_from.exists() else plain
+
+
 def replace_in(path: Path, old: str, new: str, count: int = -1) -> None:
     """Edit a file as a person would; fail loudly if what to replace is not there."""
     text = path.read_text()

@@ -13,7 +13,7 @@ import pytest
 from packaging.version import Version
 
 from tests.releases import TemplateClone, clone_template
-from tests.support import ROOT, output_of, render, replace_in, run
+from tests.support import ROOT, output_of, render, replace_in, run, template_source
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fleet")]
 
@@ -83,7 +83,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Fleet:
 
     def reword_privacy(root: Path) -> None:
         replace_in(
-            root / "template" / PRIVACY.format(package="{{package_name}}"),
+            template_source(root, PRIVACY),
             "We do not use it for marketing.",
             "We never use it for marketing.",
         )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.releases import TemplateClone, clone_template
-from tests.support import output_of, project_env, render, replace_in, run
+from tests.support import output_of, project_env, render, replace_in, run, template_source
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fleet-faults")]
 
@@ -48,7 +48,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> tuple[TemplateClone, Path
         render(folder / name, {"service_slug": name}, source=template.path, vcs_ref=template.latest)
 
     def reword_start_page_and_add_a_dependency(root: Path) -> None:
-        start = root / "template/src/{{package_name}}/pages/templates/pages/start.html"
+        start = template_source(root, "src/{package}/pages/templates/pages/start.html")
         replace_in(start, "It takes around 10 minutes.", "It takes about 10 minutes.")
         # A new dependency, so the update re-locks with uv (Flask's own: cached already).
         gunicorn = '"gunicorn>=23",\n'

@@ -19,7 +19,7 @@ import pytest
 from packaging.version import Version
 
 from tests.releases import TemplateClone, clone_template
-from tests.support import output_of, render, replace_in, run
+from tests.support import output_of, render, replace_in, run, template_source
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fleet-pull-requests")]
 
@@ -111,7 +111,7 @@ def release_with_changelog(template: TemplateClone, note: str) -> str:
             f"## [Unreleased]\n\n## [{version}] - 2026-11-25\n\n### Changed\n\n"
             f"- {note} **What to do:** read your privacy notice again.\n",
         )
-        privacy = root / "template" / PRIVACY.format(package="{{package_name}}")
+        privacy = template_source(root, PRIVACY)
         reworded = re.sub(
             r"We (do not|never) use it for marketing[^.]*\.",
             f"We never use it for marketing ({version}).",

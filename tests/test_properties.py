@@ -278,6 +278,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("template")
     shutil.copy(ROOT / "copier.yml", copy)
     shutil.copytree(ROOT / "template", copy / "template")
+    shutil.copytree(ROOT / "includes", copy / "includes")  # macros the template imports
     return copy
 
 

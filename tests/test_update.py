@@ -15,7 +15,7 @@ from gov_service_template.fleet import conflicted_files
 from gov_service_template.fleet.fixups import after_update
 from gov_service_template.fleet.template import local_template
 from tests.releases import TemplateClone, clone_template
-from tests.support import output_of, render, replace_in, run
+from tests.support import output_of, render, replace_in, run, template_source
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("update")]
 
@@ -90,9 +90,10 @@ def test_renovate_updates_a_service_made_at_head_without_trust(tmp_path: Path) -
     make_typical_edits(project)
 
     def template_rewords_accessibility(root: Path) -> None:
-        statement = root / "template/src/{{package_name}}/pages/templates/pages"
         replace_in(
-            statement / "accessibility_statement.html",
+            template_source(
+                root, "src/{package}/pages/templates/pages/accessibility_statement.html"
+            ),
             "This accessibility statement applies to",
             "This statement applies to",
         )
@@ -181,7 +182,7 @@ def test_conflicting_edit_is_left_as_inline_markers(tmp_path: Path) -> None:
 
     def template_rewords_privacy(root: Path) -> None:
         replace_in(
-            root / "template" / PRIVACY.format(package="{{package_name}}"),
+            template_source(root, PRIVACY),
             "We do not use it for marketing.",
             "We never use it for marketing.",
         )
@@ -211,7 +212,7 @@ def test_a_moved_file_with_overlapping_edits_gets_conflict_markers(tmp_path: Pat
 
     def template_rewords_banner(root: Path) -> None:
         replace_in(
-            root / "template" / BANNER.format(package="{{package_name}}"),
+            template_source(root, BANNER),
             "We use some essential cookies",
             "We need some essential cookies",
         )
@@ -261,8 +262,9 @@ def test_fixup_carries_a_move_and_settles_dependencies_after_renovate(tmp_path: 
     upcoming = f"v{latest.major}.{latest.minor}.{latest.micro + 1}"  # what release() tags
 
     def template_moves_privacy_and_adds_a_dependency(root: Path) -> None:
-        old = root / "template" / PRIVACY.format(package="{{package_name}}")
+        old = template_source(root, PRIVACY)
         new = root / "template" / moved_privacy.replace("{package_name}", "{{package_name}}")
+        new = new.with_name(new.name + old.name.removeprefix(Path(PRIVACY).name))  # .jinja
         new.parent.mkdir(parents=True)
         old.rename(new)
         replace_in(

@@ -21,7 +21,15 @@ import yaml
 from gov_service_template.fleet import conflicted_files
 from gov_service_template.releases import git
 from tests.releases import TemplateClone, clone_template
-from tests.support import answers_file, output_of, project_env, render, replace_in, run
+from tests.support import (
+    answers_file,
+    output_of,
+    project_env,
+    render,
+    replace_in,
+    run,
+    template_source,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +67,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> TemplateClone:
     clone = clone_template(tmp_path_factory.mktemp("template") / "template")
 
     def reword_the_start_page(root: Path) -> None:
-        start = root / "template/src/{{package_name}}/pages/templates/pages/start.html"
+        start = template_source(root, "src/{package}/pages/templates/pages/start.html")
         replace_in(start, "It takes around 10 minutes.", "It takes around 10 minutes to apply.")
 
     clone.release(reword_the_start_page, "A release after the one being worked on")
