@@ -3,9 +3,9 @@ lists of added dependencies.
 
 Dependency lists are sorted, so when a service adds one (`uv add humanize`) and the template
 adds another nearby, `copier update` sees both change the same lines and leaves conflict
-markers. When every line on both sides is a plain dependency and no package appears on both
-sides with different versions, the right answer is both: this keeps them all, sorted, and
-marks the file resolved. Anything else (two versions of one package, other lines) is left
+markers. When every line on both sides is a plain dependency (or a comment about the one
+below it) and no package appears on both sides with different versions, the right answer
+is both: this keeps them all, sorted, each with its comment, and marks the file resolved. Anything else (two versions of one package, other lines) is left
 for a person, markers and all.
 """
 
@@ -24,6 +24,7 @@ CONFLICT = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 DEPENDENCY = re.compile(r'^\s*"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)[^"]*",\s*$')
+COMMENT = re.compile(r"^\s*#")
 
 
 def canonical(name: str) -> str:
@@ -31,16 +32,24 @@ def canonical(name: str) -> str:
 
 
 def union(conflict: re.Match[str]) -> str:
-    """Both sides' dependency lines, sorted; or the conflict untouched if that's unsafe."""
-    lines: dict[str, str] = {}
+    """Both sides' dependency lines, sorted, each after the comments just above it; or
+    the conflict untouched if that's unsafe."""
+    entries: dict[str, str] = {}
+    comments = ""
     for line in (conflict["service"] + conflict["template"]).splitlines(keepends=True):
+        if COMMENT.match(line):
+            comments += line  # says why the dependency below it is there
+            continue
         match = DEPENDENCY.match(line)
         if match is None:
             return conflict[0]
         name = canonical(match["name"])
-        if lines.setdefault(name, line) != line:
+        if entries.setdefault(name, comments + line) != comments + line:
             return conflict[0]
-    return "".join(lines[name] for name in sorted(lines))
+        comments = ""
+    if comments:
+        return conflict[0]  # a comment about nothing below it: a person should look
+    return "".join(entries[name] for name in sorted(entries))
 
 
 def main() -> int:

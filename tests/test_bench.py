@@ -4,16 +4,19 @@ fleet section measures every command it names, at a tiny size."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from gov_service_template.bench import (
+    BARE_JOURNEY,
     FLEET,
     FLEET_COMMANDS,
     FLEET_STATUS_100,
     FLEET_UPDATE_PER_CORE,
+    JOURNEY_ANSWERS,
     Figure,
     FleetRun,
     Report,
@@ -24,12 +27,14 @@ from gov_service_template.bench import (
     fleet_pairs,
     fleet_problem,
     git,
+    journey_locustfile,
     make_empty_template,
     parse,
     run,
     status_of_100,
     update_command,
     update_per_core,
+    worker_memory,
 )
 from tests.releases import clone_template
 
@@ -177,3 +182,26 @@ def test_the_fleet_section_measures_every_command(tmp_path: Path) -> None:
         assert "from the 2-service run at jobs 2" in figure.note
     assert figures == {}
     assert report.details["fleet"]["services rendered at"] == clone.previous
+
+
+def test_the_journey_load_and_its_baseline_are_real_python() -> None:
+    locustfile = journey_locustfile()
+
+    compile(locustfile, "locustfile.py", "exec")
+    compile(BARE_JOURNEY, "bare_journey.py", "exec")
+    for user_class in ("QuestionPage", "AnswerPost", "CheckAnswers"):
+        assert f"class {user_class}(Journey):" in locustfile
+    assert set(JOURNEY_ANSWERS) >= {"name", "email", "act"}
+
+
+def test_worker_memory_is_read_for_each_child() -> None:
+    children = [subprocess.Popen(["sleep", "30"]) for _ in range(2)]
+    try:
+        sizes = worker_memory(os.getpid())
+    finally:
+        for child in children:
+            child.kill()
+            child.wait()
+
+    assert len(sizes) >= 2
+    assert all(0 < size < 1000 for size in sizes)

@@ -45,13 +45,28 @@ def test_dependencies_added_on_both_sides_are_both_kept(tmp_path: Path) -> None:
     assert run(["git", "diff", "--cached", "--name-only"], tmp_path).stdout == "pyproject.toml\n"
 
 
+def test_a_comment_stays_with_the_dependency_it_is_about(tmp_path: Path) -> None:
+    pyproject = conflicted_pyproject(
+        tmp_path,
+        f'dependencies = [\n{BEFORE}    "humanize>=4",\n=======\n'
+        f'    # HTTP for GOV.UK Pay.\n    "httpx>=0.28",\n{AFTER}]\n',
+    )
+
+    run([sys.executable, RESOLVE], tmp_path)
+
+    assert pyproject.read_text() == (
+        'dependencies = [\n    # HTTP for GOV.UK Pay.\n    "httpx>=0.28",\n    "humanize>=4",\n]\n'
+    )
+
+
 @pytest.mark.parametrize(
     "conflict",
     [
         f'{BEFORE}    "flask>=3.0",\n=======\n    "flask>=3.1,<4",\n{AFTER}',
         f'{BEFORE}name = "mine"\n=======\nname = "theirs"\n{AFTER}',
+        f'{BEFORE}    "humanize>=4",\n=======\n    # a comment about nothing\n{AFTER}',
     ],
-    ids=["one package, two versions", "not a dependency"],
+    ids=["one package, two versions", "not a dependency", "a comment about nothing"],
 )
 def test_other_conflicts_are_left_for_a_person(tmp_path: Path, conflict: str) -> None:
     pyproject = conflicted_pyproject(tmp_path, f"[project]\n{conflict}")

@@ -304,17 +304,25 @@ NEW_FEATURES = {"payments": "govuk_pay", "welsh": "true"}
 def test_the_previous_release_takes_up_new_features_without_trust(
     template: TemplateClone, tmp_path: Path
 ) -> None:
+    """Turning the new features on, as a team would: Renovate's command with --data, then
+    the fleet's fix-up for the dependencies both sides added. (Welsh rewrites every page's
+    words, so a page the team edited conflicts: that is for the team to merge.)"""
     project = render(tmp_path / "service", source=template.path, vcs_ref=template.previous)
-    make_typical_edits(project)
+    added = run(["uv", "add", "--quiet", "--no-sync", "humanize>=4"], project)
+    assert added.returncode == 0, output_of(added)
+    commit_all(project, "A dependency of our own")
     data = [part for name, value in NEW_FEATURES.items() for part in ("--data", f"{name}={value}")]
 
     result = run([*RENOVATE[:-1], *data, "--vcs-ref", template.latest], project)
+    fixup = run([*FLEET, "fixup", project], tmp_path)
 
     assert result.returncode == 0, output_of(result)
+    assert fixup.returncode == 0, output_of(fixup)
     assert conflicted_files(project) == []
     answers = (project / ".copier-answers.yml").read_text()
     for name, value in NEW_FEATURES.items():
         assert f"{name}: {value}" in answers
+    assert '"humanize>=4"' in (project / "pyproject.toml").read_text()
     relock = run(["uv", "lock", "--quiet"], project)
     assert relock.returncode == 0, output_of(relock)
     checks = run(CHECKS, project)
