@@ -5,8 +5,9 @@ Dependency lists are sorted, so when a service adds one (`uv add humanize`) and 
 adds another nearby, `copier update` sees both change the same lines and leaves conflict
 markers. When every line on both sides is a plain dependency (or a comment about the one
 below it) and no package appears on both sides with different versions, the right answer
-is both: this keeps them all, sorted, each with its comment, and marks the file resolved. Anything else (two versions of one package, other lines) is left
-for a person, markers and all.
+is both: this keeps them all, sorted, each with its comment, and marks the file resolved.
+Anything else (two versions of one package, other lines) is left for a person, markers
+and all.
 """
 
 from __future__ import annotations
