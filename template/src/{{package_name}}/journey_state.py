@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 import click
-from flask import Flask, session
+from flask import Flask, g, session
 from flask.cli import with_appcontext
 from sqlalchemy import JSON, Float, String, delete
 from sqlalchemy.orm import Mapped, mapped_column
@@ -48,6 +48,7 @@ class JourneyStore:
             state = JourneyState(id=secrets.token_urlsafe(32))
             db_session().add(state)
             session[self.session_key] = state.id
+            g.setdefault("journey_states", {})[state.id] = state
         state.answers = dict(answers)
         state.touched_at = time.time()
         db_session().commit()
@@ -56,13 +57,18 @@ class JourneyStore:
         if state := self._state():
             db_session().delete(state)
             db_session().commit()
+            g.journey_states[state.id] = None
         session.pop(self.session_key, None)
 
     def _state(self) -> JourneyState | None:
         key = session.get(self.session_key)
         if not isinstance(key, str):
             return None
-        state = db_session().get(JourneyState, key)
+        # Looked up once a request: reading the answers and then saving them is one query.
+        loaded: dict[str, JourneyState | None] = g.setdefault("journey_states", {})
+        if key not in loaded:
+            loaded[key] = db_session().get(JourneyState, key)
+        state = loaded[key]
         if state is None or state.touched_at < time.time() - IDLE_TIMEOUT_SECONDS:
             return None
         return state
