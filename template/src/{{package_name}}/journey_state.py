@@ -14,7 +14,7 @@ from typing import Any
 import click
 from flask import Flask, g, session
 from flask.cli import with_appcontext
-from sqlalchemy import JSON, Float, String, delete
+from sqlalchemy import JSON, Float, String, delete, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import Base, db_session
@@ -54,11 +54,13 @@ class JourneyStore:
         db_session().commit()
 
     def clear(self) -> None:
-        if state := self._state():
-            db_session().delete(state)
+        key = session.pop(self.session_key, None)
+        if isinstance(key, str):
+            # A statement, not a loaded row: a double click's other request may have
+            # deleted it already, and that is fine.
+            db_session().execute(delete(JourneyState).where(JourneyState.id == key))
             db_session().commit()
-            g.journey_states[state.id] = None
-        session.pop(self.session_key, None)
+            g.setdefault("journey_states", {})[key] = None
 
     def _state(self) -> JourneyState | None:
         key = session.get(self.session_key)
@@ -66,12 +68,17 @@ class JourneyStore:
             return None
         # Looked up once a request: reading the answers and then saving them is one query.
         loaded: dict[str, JourneyState | None] = g.setdefault("journey_states", {})
-        if key not in loaded:
+        if key not in loaded or _expired(loaded[key]):
+            # Again after a commit: another request may have changed or deleted it since.
             loaded[key] = db_session().get(JourneyState, key)
         state = loaded[key]
         if state is None or state.touched_at < time.time() - IDLE_TIMEOUT_SECONDS:
             return None
         return state
+
+
+def _expired(state: JourneyState | None) -> bool:
+    return state is not None and inspect(state).expired
 
 
 def purge_expired() -> int:
