@@ -1141,23 +1141,57 @@ def bench_fleet(
 
 # --- profile ------------------------------------------------------------------------------
 
-PROFILE = """import os
+PROFILE = """import json
+import re
+
 from pyinstrument import Profiler
 from {package} import create_app
 
+ANSWERS = json.loads({answers})
+REQUESTS = 200
+# Over https, as production settings expect (Secure cookies; CSRF checks the Referer).
+BASE = "https://localhost"
 client = create_app().test_client()
-client.get("/")
-profiler = Profiler(interval=0.0005)
-with profiler:
-    for _ in range(200):
-        client.get("/")
-print(profiler.output_text(unicode=True, color=False, show_all=False))
+page = client.get("/apply/name", base_url=BASE).text
+token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def post(path, answer):
+    form = {{**answer, "csrf_token": token}}
+    return client.post(path, data=form, base_url=BASE, headers={{"Referer": BASE + path}})
+
+
+for slug, answer in ANSWERS.items():
+    assert post(f"/apply/{{slug}}", answer).status_code == 302, slug
+
+paths = {{
+    "start page": lambda: client.get("/", base_url=BASE),
+    "question page": lambda: client.get({question}, base_url=BASE),
+    "answer posted": lambda: post({posted}, ANSWERS[{posted}.rsplit("/", 1)[1]]),
+    "check answers": lambda: client.get({check}, base_url=BASE),
+}}
+for name, send in paths.items():
+    status = send().status_code
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for _ in range(REQUESTS):
+            send()
+    print(f"=== {{name}} (status {{status}}), {{REQUESTS}} requests ===")
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
 """
 
 
-def profile_start_page(project: Path, env: Mapping[str, str]) -> None:
-    """Print where 200 start-page requests spend their time (pyinstrument)."""
-    script = PROFILE.format(package=package_of(project))
+def profile_journey(project: Path, env: Mapping[str, str]) -> None:
+    """Print where 200 requests of each measured path spend their time (pyinstrument):
+    the start page, a question page and an answer posted with a journey in progress, and
+    check answers."""
+    script = PROFILE.format(
+        package=package_of(project),
+        answers=repr(json.dumps(JOURNEY_ANSWERS)),
+        question=repr(QUESTION_PAGE),
+        posted=repr(ANSWER_POSTED),
+        check=repr(CHECK_ANSWERS),
+    )
     result = subprocess.run(
         ["uv", "run", "--locked", "--with", "pyinstrument", "python", "-c", script],
         cwd=project,
@@ -1222,7 +1256,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers, both apps")
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench.json")
     parser.add_argument(
-        "--profile", action="store_true", help="also profile the start page with pyinstrument"
+        "--profile", action="store_true", help="also profile each measured page with pyinstrument"
     )
     parser.add_argument(
         "--fleet-sizes", type=positive_numbers, default=(10, 40), help="services (10,40)"
@@ -1275,7 +1309,7 @@ def bench_service(report: Report, work: Path, template: Path, options: argparse.
     console.print("[bold]Page weight[/bold]")
     bench_page_weight(report, project, env, options.workers)
     if options.profile:
-        profile_start_page(project, env)
+        profile_journey(project, env)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
