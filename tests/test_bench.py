@@ -16,7 +16,6 @@ from gov_service_template.bench import (
     FLEET_COMMANDS,
     FLEET_STATUS_100,
     FLEET_UPDATE_PER_CORE,
-    JOURNEY_ANSWERS,
     Figure,
     FleetRun,
     Report,
@@ -27,6 +26,7 @@ from gov_service_template.bench import (
     fleet_pairs,
     fleet_problem,
     git,
+    journey_answers,
     journey_locustfile,
     make_empty_template,
     parse,
@@ -37,6 +37,7 @@ from gov_service_template.bench import (
     worker_memory,
 )
 from tests.releases import clone_template
+from tests.support import ROOT
 
 
 def test_targets_judge_ratios_and_values() -> None:
@@ -185,13 +186,15 @@ def test_the_fleet_section_measures_every_command(tmp_path: Path) -> None:
 
 
 def test_the_journey_load_and_its_baseline_are_real_python() -> None:
-    locustfile = journey_locustfile()
+    answers = journey_answers(ROOT / "template")
+    locustfile = journey_locustfile(answers)
 
     compile(locustfile, "locustfile.py", "exec")
     compile(BARE_JOURNEY, "bare_journey.py", "exec")
     for user_class in ("QuestionPage", "AnswerPost", "CheckAnswers"):
         assert f"class {user_class}(Journey):" in locustfile
-    assert set(JOURNEY_ANSWERS) >= {"name", "email", "act"}
+    assert {"name", "email", "act"} <= set(answers)
+    assert answers["email"] == {"email": "ada@example.com"}
 
 
 def test_worker_memory_is_read_for_each_child() -> None:

@@ -112,18 +112,29 @@ def test_generated_code_is_lint_clean_whatever_the_names(
         assert result.returncode == 0, output_of(result)
 
 
-def sign_in_files(project: Path) -> list[str]:
-    """Files of the One Login sign-in, and any other file that speaks of it."""
+BINARY_SUFFIXES = {".woff", ".woff2", ".png", ".ico", ".gz", ".mo"}
+
+
+def files_speaking_of(project: Path, path_pattern: str, text_pattern: str) -> list[str]:
+    """Text files whose path or content matches, apart from the lock and the answers file
+    (which records every answer, `payments: none` and `welsh: false` included)."""
     found = []
     for path in project.rglob("*"):
         if not path.is_file() or {".git", ".venv"} & set(path.parts):
             continue
-        if path.name == "uv.lock" or path.suffix in {".woff", ".woff2", ".png", ".ico", ".gz"}:
+        if path.name in {"uv.lock", ".copier-answers.yml"} or path.suffix in BINARY_SUFFIXES:
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if "one_login" in path.as_posix() or "One Login" in text or "one_login" in text:
-            found.append(path.relative_to(project).as_posix())
+        relative = path.relative_to(project).as_posix()
+        if re.search(path_pattern, relative) or re.search(
+            text_pattern, path.read_text(encoding="utf-8", errors="replace")
+        ):
+            found.append(relative)
     return sorted(found)
+
+
+def sign_in_files(project: Path) -> list[str]:
+    """Files of the One Login sign-in, and any other file that speaks of it."""
+    return files_speaking_of(project, "one_login", r"One Login|one_login")
 
 
 def test_sign_in_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> None:
@@ -142,22 +153,7 @@ def test_sign_in_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> N
 
 def payment_files(project: Path) -> list[str]:
     """Files of the GOV.UK Pay fee, and any other file that speaks of it."""
-    found = []
-    for path in project.rglob("*"):
-        if not path.is_file() or {".git", ".venv"} & set(path.parts):
-            continue
-        if path.name in {"uv.lock", ".copier-answers.yml"} or path.suffix in {
-            ".woff",
-            ".woff2",
-            ".png",
-            ".ico",
-            ".gz",
-        }:
-            continue  # the answers file records `payments: none`, as it should
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if "payment" in path.name or re.search(r"GOV\.UK Pay\b|PAY_API|payments", text):
-            found.append(path.relative_to(project).as_posix())
-    return sorted(found)
+    return files_speaking_of(project, r"payment[^/]*$", r"GOV\.UK Pay\b|PAY_API|payments")
 
 
 def test_the_fee_is_rendered_only_when_asked_for(rendered: dict[str, Path], tmp_path: Path) -> None:
@@ -183,25 +179,9 @@ def test_the_fee_is_rendered_only_when_asked_for(rendered: dict[str, Path], tmp_
 
 def welsh_files(project: Path) -> list[str]:
     """Files of the Welsh service, and any other file that speaks Welsh or of Babel."""
-    found = []
-    for path in project.rglob("*"):
-        if not path.is_file() or {".git", ".venv"} & set(path.parts):
-            continue
-        if path.name in {"uv.lock", ".copier-answers.yml"} or path.suffix in {
-            ".woff",
-            ".woff2",
-            ".png",
-            ".ico",
-            ".gz",
-            ".mo",
-        }:
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if re.search(r"language|translations|babel", path.as_posix()) or re.search(
-            r"Cymraeg|flask_babel|gettext|\b_\(", text
-        ):
-            found.append(path.relative_to(project).as_posix())
-    return sorted(found)
+    return files_speaking_of(
+        project, r"language|translations|babel", r"Cymraeg|flask_babel|gettext|\b_\("
+    )
 
 
 def test_welsh_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> None:

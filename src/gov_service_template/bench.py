@@ -23,6 +23,7 @@ Targets are reported, not enforced: a miss is a reason to profile (`--profile`).
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import json
 import os
@@ -503,22 +504,24 @@ def bench_throughput(
 
 # --- the journey under gunicorn -----------------------------------------------------------
 
-# What a user in the middle of the example journey does, as tests/apply_answers.py answers.
-JOURNEY_ANSWERS: dict[str, dict[str, str | list[str]]] = {
-    "name": {"full_name": "Ada Lovelace"},
-    "date-of-birth": {"date_of_birth": ["10", "12", "1990"]},
-    "experience": {"juggled_in_public": "yes", "years": "5"},
-    "equipment": {"equipment": ["balls", "clubs"]},
-    "email": {"email": "ada@example.com"},
-    "address": {
-        "address_line_1": "1 High Street",
-        "address_line_2": "",
-        "town": "Leeds",
-        "county": "",
-        "postcode": "LS1 1AB",
-    },
-    "act": {"act": "Five balls while reciting poetry."},
-}
+Answers = dict[str, dict[str, str | list[str]]]
+
+
+def journey_answers(project: Path) -> Answers:
+    """What a user in the middle of the example journey answers: the service's own valid
+    answers, page by page (PAGES in its tests/apply_answers.py), so the bench follows the
+    journey as the template changes it."""
+    source = project / "tests" / "apply_answers.py"
+    for node in ast.parse(source.read_text()).body:
+        target = node.target if isinstance(node, ast.AnnAssign) else None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        if isinstance(target, ast.Name) and target.id == "PAGES" and node.value is not None:
+            answers: Answers = ast.literal_eval(node.value)
+            return answers
+    raise RuntimeError(f"{source} has no PAGES: the bench cannot walk the journey")
+
+
 QUESTION_PAGE = "/apply/email"
 CHECK_ANSWERS = "/apply/check-your-answers"
 ANSWER_POSTED = "/apply/name"
@@ -587,9 +590,9 @@ class CheckAnswers(Journey):
 """
 
 
-def journey_locustfile() -> str:
+def journey_locustfile(answers: Answers) -> str:
     constants = {
-        "ANSWERS_JSON": repr(json.dumps(JOURNEY_ANSWERS)),
+        "ANSWERS_JSON": repr(json.dumps(answers)),
         "QUESTION_PAGE": repr(QUESTION_PAGE),
         "ANSWER_POSTED": repr(ANSWER_POSTED),
         "CHECK_ANSWERS": repr(CHECK_ANSWERS),
@@ -675,14 +678,14 @@ class JourneyClient:
             self.cookies[key] = value
         return response.status, response.headers.get("Location", ""), response.read().decode()
 
-    def answer_everything(self) -> dict[str, str]:
+    def answer_everything(self, answers: Answers) -> dict[str, str]:
         """Answer each question in turn; return where each answer sends the browser."""
         status, _, page = self.request("GET", "/apply/name")
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
         if status != 200 or token is None:
             raise RuntimeError("the journey's first page did not answer with a form")
         following = {}
-        for slug, answer in JOURNEY_ANSWERS.items():
+        for slug, answer in answers.items():
             body = urlencode({**answer, "csrf_token": token.group(1)}, doseq=True).encode()
             status, location, _ = self.request("POST", f"/apply/{slug}", body)
             if status != 302:
@@ -712,11 +715,13 @@ JOURNEY_PATHS = {
 }
 
 
-def load_journey(server: Server, seconds: int, work: Path, prefix: str) -> dict[str, Any]:
+def load_journey(
+    server: Server, seconds: int, work: Path, prefix: str, answers: Answers
+) -> dict[str, Any]:
     return {
         figure: load(
             server.url, seconds, JOURNEY_USERS, work, f"{prefix}-{user_class}",
-            locustfile_text=journey_locustfile(), user_class=user_class, row="measured",
+            locustfile_text=journey_locustfile(answers), user_class=user_class, row="measured",
         )
         for figure, (user_class, _path, _baseline) in JOURNEY_PATHS.items()
     }  # fmt: skip
@@ -730,11 +735,12 @@ def bench_journey(
 ) -> None:
     """A question page, an answer posted and check answers, each with a journey in
     progress, beside bare Flask; then each gunicorn worker's resident memory."""
+    answers = journey_answers(project)
     with gunicorn(project, f"{package_of(project)}:create_app()", workers, env) as server:
         browser = JourneyClient(server.url)
-        following = browser.answer_everything()
+        following = browser.answer_everything(answers)
         pages = {path: browser.request("GET", path)[2] for path in (QUESTION_PAGE, CHECK_ANSWERS)}
-        measured = load_journey(server, seconds, work, "service")
+        measured = load_journey(server, seconds, work, "service", answers)
         memory = worker_memory(server.pid)
     bare = work / "bare-journey"
     bare.mkdir(exist_ok=True)
@@ -745,7 +751,7 @@ def bench_journey(
     database = env["DATABASE_URL"].removeprefix("sqlite:///")
     bare_env = {**env, "PYTHONPATH": str(bare), "BARE_DATABASE": database}
     with gunicorn(project, "bare_journey:create_app()", workers, bare_env) as server:
-        baselines = load_journey(server, seconds, work, "bare")
+        baselines = load_journey(server, seconds, work, "bare", answers)
         bare_memory = worker_memory(server.pid)
     report.details["journey"] = {
         "service": measured,
@@ -1187,7 +1193,7 @@ def profile_journey(project: Path, env: Mapping[str, str]) -> None:
     check answers."""
     script = PROFILE.format(
         package=package_of(project),
-        answers=repr(json.dumps(JOURNEY_ANSWERS)),
+        answers=repr(json.dumps(journey_answers(project))),
         question=repr(QUESTION_PAGE),
         posted=repr(ANSWER_POSTED),
         check=repr(CHECK_ANSWERS),
