@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -86,7 +87,16 @@ def render(
 
 
 def project_env(**extra: str) -> dict[str, str]:
-    return rendered_project_env(GIT_IDENTITY, **extra)
+    return rendered_project_env(GIT_IDENTITY, **inner_workers(), **extra)
+
+
+def inner_workers() -> dict[str, str]:
+    """A rendered service runs its tests with `-n auto`, one process per core. Under this
+    suite's own workers (one per core already), one each: a second set of processes per
+    service would only contend for the same cores, and each repeats the set-up."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        return {"PYTEST_XDIST_AUTO_NUM_WORKERS": "1"}
+    return {}
 
 
 def run(

@@ -1,5 +1,5 @@
 """A service made with database=postgresql (and GOV.UK Pay), against a real PostgreSQL
-server: twenty people each sending and paying for fifty applications at once lose none,
+server: twenty people each sending and paying for 25 applications at once lose none,
 duplicate none, and pay for none twice."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def test_concurrent_applications_are_all_saved_once(tmp_path: Path) -> None:
             project,
             TEST_DATABASE_URL=database_url,
             CONCURRENCY_CLIENTS="20",
-            CONCURRENCY_JOURNEYS="50",
+            CONCURRENCY_JOURNEYS="25",
         )
 
     assert result.returncode == 0, output_of(result)
