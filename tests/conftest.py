@@ -14,3 +14,17 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         name: render(tmp_path_factory.mktemp(name) / "service", answers)
         for name, answers in ANSWER_SETS.items()
     }
+
+
+# Tests that take minutes each, longest first. Started first, they run side by side on
+# the workers while the many short tests fill the gaps, instead of one of them starting
+# last and running alone at the end.
+LONGEST_FIRST = ("test_generated_gates", "test_properties", "test_postgresql", "test_answer_matrix")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
