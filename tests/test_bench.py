@@ -3,6 +3,7 @@ fleet section measures every command it names, at a tiny size."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -194,6 +195,12 @@ def test_the_journey_load_and_its_baseline_are_real_python() -> None:
     for user_class in ("QuestionPage", "AnswerPost", "CheckAnswers"):
         assert f"class {user_class}(Journey):" in locustfile
     assert {"name", "email", "act"} <= set(answers)
+    # The answers reach the load as given, line breaks and all.
+    assignment = next(line for line in locustfile.splitlines() if line.startswith("ANSWERS ="))
+    call = ast.parse(assignment).body[0].value
+    assert isinstance(call, ast.Call)
+    assert json.loads(ast.literal_eval(call.args[0])) == answers
+    assert "\r\n" in answers["act"]["act"]
     assert answers["email"] == {"email": "ada@example.com"}
 
 

@@ -599,7 +599,8 @@ def journey_locustfile(answers: Answers) -> str:
     }
     text = JOURNEY_LOCUSTFILE
     for name, value in constants.items():
-        text = re.sub(rf"\b{name}\b", value, text)
+        # A function, not a string: re.sub would read the backslashes in the value.
+        text = re.sub(rf"\b{name}\b", lambda _match, value=value: value, text)
     return text
 
 
