@@ -196,10 +196,9 @@ def test_the_journey_load_and_its_baseline_are_real_python() -> None:
         assert f"class {user_class}(Journey):" in locustfile
     assert {"name", "email", "act"} <= set(answers)
     # The answers reach the load as given, line breaks and all.
-    assignment = next(line for line in locustfile.splitlines() if line.startswith("ANSWERS ="))
-    call = ast.parse(assignment).body[0].value
-    assert isinstance(call, ast.Call)
-    assert json.loads(ast.literal_eval(call.args[0])) == answers
+    assignment = next(line for line in locustfile.splitlines() if line.startswith("ANSWERS_JSON"))
+    value = ast.parse(assignment).body[0].value
+    assert json.loads(ast.literal_eval(value)) == answers
     assert "\r\n" in answers["act"]["act"]
     assert answers["email"] == {"email": "ada@example.com"}
 

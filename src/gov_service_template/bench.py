@@ -525,10 +525,13 @@ def journey_answers(project: Path) -> Answers:
 QUESTION_PAGE = "/apply/email"
 CHECK_ANSWERS = "/apply/check-your-answers"
 ANSWER_POSTED = "/apply/name"
+# Where a page with a form carries its CSRF token (the group is the token).
+CSRF_TOKEN_PATTERN = r'name="csrf_token"[^>]*value="([^"]+)"'  # noqa: S105 (a pattern)
 
 # Each user answers every question once (requests named "setup"), then repeats one
 # request (named "measured", the only row the figures read). Cookies are kept by hand:
 # production settings mark them Secure, and the load runs over plain HTTP on 127.0.0.1.
+# journey_locustfile() puts the constants it uses (ANSWERS_JSON and the rest) above it.
 JOURNEY_LOCUSTFILE = """\
 import json
 import re
@@ -537,7 +540,7 @@ from urllib.parse import urlencode
 from locust import FastHttpUser, task
 
 ANSWERS = json.loads(ANSWERS_JSON)
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+TOKEN = re.compile(CSRF_TOKEN_PATTERN)
 
 
 class Journey(FastHttpUser):
@@ -592,16 +595,14 @@ class CheckAnswers(Journey):
 
 def journey_locustfile(answers: Answers) -> str:
     constants = {
-        "ANSWERS_JSON": repr(json.dumps(answers)),
-        "QUESTION_PAGE": repr(QUESTION_PAGE),
-        "ANSWER_POSTED": repr(ANSWER_POSTED),
-        "CHECK_ANSWERS": repr(CHECK_ANSWERS),
+        "ANSWERS_JSON": json.dumps(answers),
+        "CSRF_TOKEN_PATTERN": CSRF_TOKEN_PATTERN,
+        "QUESTION_PAGE": QUESTION_PAGE,
+        "ANSWER_POSTED": ANSWER_POSTED,
+        "CHECK_ANSWERS": CHECK_ANSWERS,
     }
-    text = JOURNEY_LOCUSTFILE
-    for name, value in constants.items():
-        # A function, not a string: re.sub would read the backslashes in the value.
-        text = re.sub(rf"\b{name}\b", lambda _match, value=value: value, text)
-    return text
+    header = "".join(f"{name} = {value!r}\n" for name, value in constants.items())
+    return header + JOURNEY_LOCUSTFILE
 
 
 # The journey's baseline: Flask serving the same bytes for each page and, for an answer,
@@ -682,7 +683,7 @@ class JourneyClient:
     def answer_everything(self, answers: Answers) -> dict[str, str]:
         """Answer each question in turn; return where each answer sends the browser."""
         status, _, page = self.request("GET", "/apply/name")
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        token = re.search(CSRF_TOKEN_PATTERN, page)
         if status != 200 or token is None:
             raise RuntimeError("the journey's first page did not answer with a form")
         following = {}
@@ -1160,7 +1161,7 @@ REQUESTS = 200
 BASE = "https://localhost"
 client = create_app().test_client()
 page = client.get("/apply/name", base_url=BASE).text
-token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+token = re.search({token}, page).group(1)
 
 
 def post(path, answer):
@@ -1198,6 +1199,7 @@ def profile_journey(project: Path, env: Mapping[str, str]) -> None:
         question=repr(QUESTION_PAGE),
         posted=repr(ANSWER_POSTED),
         check=repr(CHECK_ANSWERS),
+        token=repr(CSRF_TOKEN_PATTERN),
     )
     result = subprocess.run(
         ["uv", "run", "--locked", "--with", "pyinstrument", "python", "-c", script],
