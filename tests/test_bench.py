@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from gov_service_template.bench import (
     BARE_JOURNEY,
@@ -17,6 +18,7 @@ from gov_service_template.bench import (
     FLEET_COMMANDS,
     FLEET_STATUS_100,
     FLEET_UPDATE_PER_CORE,
+    GROWTH_WITH_EVERY_PAIR_ONLY,
     Figure,
     FleetRun,
     Report,
@@ -31,12 +33,15 @@ from gov_service_template.bench import (
     journey_locustfile,
     make_empty_template,
     parse,
+    render_fleet,
     run,
     status_of_100,
+    update_branches,
     update_command,
     update_per_core,
     worker_memory,
 )
+from gov_service_template.releases import git as git_output
 from tests.releases import clone_template
 from tests.support import ROOT
 
@@ -104,6 +109,16 @@ def test_fleet_pairs_leave_out_the_largest_fleet_at_fewer_jobs() -> None:
     assert fleet_pairs((40, 10), (2, 1), every_pair=True) == [(10, 1), (10, 2), (40, 1), (40, 2)]
 
 
+def test_without_growth_only_the_smallest_fleet_runs_unless_every_pair() -> None:
+    assert fleet_pairs((10, 40), (1, 2), growth=False) == [(10, 1), (10, 2)]
+    assert fleet_pairs((10, 40), (1, 2), every_pair=True, growth=False) == [
+        (10, 1),
+        (10, 2),
+        (40, 1),
+        (40, 2),
+    ]
+
+
 def test_update_per_core_counts_only_the_cores_in_use() -> None:
     runs = [FleetRun("update", 40, 4, 40.0)]
 
@@ -154,8 +169,9 @@ def fleet_has(command: str) -> bool:
 
 
 def test_the_fleet_section_measures_every_command(tmp_path: Path) -> None:
-    """Fleets of one and two services (at one and two jobs, and two services at two jobs):
-    every figure, or the reason it is unavailable."""
+    """Fleets of one and two services (at one and two jobs, and two services at two jobs;
+    update, the costliest, on the smallest fleet only): every figure, or the reason it is
+    unavailable."""
     clone = clone_template(tmp_path / "template")
     report = Report()
 
@@ -169,21 +185,46 @@ def test_the_fleet_section_measures_every_command(tmp_path: Path) -> None:
         if f"fleet {command}" in missing:
             assert missing[f"fleet {command}"]
             continue
-        for size, jobs in [(1, 1), (1, 2), (2, 2)]:
+        growth = command not in GROWTH_WITH_EVERY_PAIR_ONLY
+        for size, jobs in [(1, 1), (1, 2), (2, 2)] if growth else [(1, 1), (1, 2)]:
             figure = figures.pop(FleetRun(command, size, jobs, 0).name)
             assert figure.value > 0
             assert figure.unit == "s/service"
-            if size == 1:
+            if not growth:
+                assert "over 2 services with --fleet-every-pair" in figure.note
+            elif size == 1:
                 assert "baseline for growth" in figure.note
             else:
                 assert figure.ratio
                 assert figure.baseline_name == "per service at 1"
-    for target in (FLEET_STATUS_100, FLEET_UPDATE_PER_CORE):
-        figure = figures.pop(target)
-        assert figure.value > 0
-        assert "from the 2-service run at jobs 2" in figure.note
+    status_100, update_per_service = (
+        figures.pop(FLEET_STATUS_100),
+        figures.pop(FLEET_UPDATE_PER_CORE),
+    )
+    assert status_100.value > 0
+    assert "from the 2-service run at jobs 2" in status_100.note
+    assert update_per_service.value > 0
+    assert "from the 1-service run at jobs 2" in update_per_service.note
     assert figures == {}
     assert report.details["fleet"]["services rendered at"] == clone.previous
+
+
+def test_the_fleets_services_are_repositories_of_their_own(tmp_path: Path) -> None:
+    """The copies of the one rendered service share nothing with it: updating one leaves
+    the others as they were."""
+    clone = clone_template(tmp_path / "template")
+    first, second = render_fleet(tmp_path / "fleet", clone.path, clone.previous, 2)
+
+    answers = yaml.safe_load((second / ".copier-answers.yml").read_text())
+    assert answers["_commit"] == clone.previous
+    assert not git_output(second, "remote", env=clean_env())
+    git(first, "switch", "--quiet", "-c", "template-update")
+    (first / "README.md").write_text("changed\n")
+    git(first, "commit", "--quiet", "-am", "Changed")
+
+    assert update_branches(second) == []
+    assert git_output(second, "status", "--porcelain", env=clean_env()) == ""
+    assert (second / "README.md").read_text() != "changed\n"
 
 
 def test_the_journey_load_and_its_baseline_are_real_python() -> None:

@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -38,11 +39,9 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -896,8 +895,10 @@ FLEET_COMMANDS = {
 }
 FLEET_BRANCH = "main"
 UPDATE_BRANCHES = "template-update*"  # template-update, or template-update/<tag>
-RENDER_PROCESSES = 2
-PHASES = ("alpha", "beta", "live")
+# `update` is by far the costliest command (a `copier update` a service, three renders of the
+# template), so by default it runs on the smallest fleet only, at every jobs; its growth
+# with the fleet (linear in every run so far) needs --fleet-every-pair.
+GROWTH_WITH_EVERY_PAIR_ONLY = frozenset({"update"})
 
 
 class FleetCommandError(RuntimeError):
@@ -932,13 +933,9 @@ def lock(project: Path) -> None:
         run(["uv", "lock", "--quiet"], project)
 
 
-def render_service(template: Path, ref: str, number: int, project: Path) -> None:
-    """One service at ref with its own answers, locked and committed, tasks skipped."""
-    answers = {
-        "service_name": f"Apply for fleet permit {number}",
-        "service_slug": project.name,
-        "phase": PHASES[number % len(PHASES)],
-    }
+def render_service(template: Path, ref: str, project: Path) -> None:
+    """A service at ref, locked and committed as a team's repository is, tasks skipped."""
+    answers = {"service_name": "Apply for a fleet permit", "service_slug": project.name}
     data = [f"--data={question}={answer}" for question, answer in answers.items()]
     run(copy_command(template, project, "--skip-tasks", "--vcs-ref", ref, *data), project.parent)
     lock(project)
@@ -948,13 +945,16 @@ def render_service(template: Path, ref: str, number: int, project: Path) -> None
 
 
 def render_fleet(folder: Path, template: Path, ref: str, size: int) -> list[Path]:
-    """size services rendered at ref, a few at a time; smaller fleets are its first ones."""
+    """size services at ref; smaller fleets are its first ones.
+
+    One service is rendered and the others are copies of its repository, each with its own
+    work tree and history: what gst-fleet does to a service does not depend on its answers,
+    and rendering forty would take a minute of the bench's ten."""
     folder.mkdir(parents=True, exist_ok=True)
     services = [folder / f"svc-{number:03}" for number in range(1, size + 1)]
-    numbers = range(1, size + 1)
-    with ThreadPoolExecutor(max_workers=RENDER_PROCESSES) as pool:
-        # list() waits for every render and re-raises the first failure.
-        list(pool.map(render_service, repeat(template), repeat(ref), numbers, services))
+    render_service(template, ref, services[0])
+    for service in services[1:]:
+        shutil.copytree(services[0], service, symlinks=True)
     return services
 
 
@@ -1018,14 +1018,16 @@ def time_fleet_command(command: str, services: Sequence[Path], jobs: int, cwd: P
 
 
 def fleet_pairs(
-    sizes: Sequence[int], jobs: Sequence[int], every_pair: bool = False
+    sizes: Sequence[int], jobs: Sequence[int], every_pair: bool = False, growth: bool = True
 ) -> list[tuple[int, int]]:
-    """(size, jobs) to time: every size at the most jobs, for the growth, and the smallest
-    size at every jobs, for the speed-up; or every pair. The largest fleet at one job is
-    the slowest run and tells least."""
+    """(size, jobs) to time: the smallest size at every jobs, for the speed-up, and every
+    size at the most jobs, for the growth (unless growth is False); or every pair. The
+    largest fleet at one job is the slowest run and tells least."""
     smallest, most = min(sizes), max(jobs)
     pairs = [(size, job_count) for size in sorted(sizes) for job_count in sorted(jobs)]
-    return [pair for pair in pairs if every_pair or pair[0] == smallest or pair[1] == most]
+    return [
+        pair for pair in pairs if every_pair or pair[0] == smallest or (growth and pair[1] == most)
+    ]
 
 
 def time_fleet_runs(
@@ -1058,7 +1060,8 @@ def fleet_figure(runs: Sequence[FleetRun], timed: FleetRun) -> Figure:
     figure = Figure(timed.name, timed.per_service, "s/service")
     growth_baseline = fleet_run(runs, smallest, timed.jobs)
     if timed.size == smallest:
-        notes.append("the smallest fleet: the baseline for growth")
+        if any(each.size > smallest for each in runs):
+            notes.append("the smallest fleet: the baseline for growth")
     elif growth_baseline:
         figure.baseline = growth_baseline.per_service
         figure.baseline_name = f"per service at {smallest}"
@@ -1124,20 +1127,24 @@ def bench_fleet(
     every_pair: bool = False,
 ) -> None:
     """Time each fleet command over fleets of each size, at each number of jobs."""
-    pairs = fleet_pairs(sizes, jobs, every_pair)
     started = time.perf_counter()
     services = render_fleet(work / "fleet", clone.path, clone.previous, max(sizes))
     rendering = time.perf_counter() - started
-    console.print(f"    {len(services)} services rendered at {clone.previous}: {rendering:.1f} s")
+    console.print(f"    {len(services)} services at {clone.previous}: {rendering:.1f} s")
     runs: dict[str, list[FleetRun]] = {}
     for command in FLEET_COMMANDS:
+        growth = command not in GROWTH_WITH_EVERY_PAIR_ONLY
+        pairs = fleet_pairs(sizes, jobs, every_pair, growth)
         try:
             runs[command] = time_fleet_runs(command, services, pairs, work)
         except FleetCommandError as failure:
             report.missing(f"fleet {command}", str(failure))
             continue
         for timed in runs[command]:
-            report.add(fleet_figure(runs[command], timed))
+            figure = fleet_figure(runs[command], timed)
+            if len(set(sizes)) > 1 and not growth and not every_pair:
+                figure.note += f"; over {max(sizes)} services with --fleet-every-pair"
+            report.add(figure)
     add_fleet_targets(report, runs)
     report.details["fleet"] = {
         "services rendered at": clone.previous,
