@@ -1135,6 +1135,7 @@ def bench_fleet(
     for command in FLEET_COMMANDS:
         growth = command not in GROWTH_WITH_EVERY_PAIR_ONLY
         pairs = fleet_pairs(sizes, jobs, every_pair, growth)
+        left_out = max(sizes) > max(size for size, _jobs in pairs)
         try:
             runs[command] = time_fleet_runs(command, services, pairs, work)
         except FleetCommandError as failure:
@@ -1142,7 +1143,7 @@ def bench_fleet(
             continue
         for timed in runs[command]:
             figure = fleet_figure(runs[command], timed)
-            if len(set(sizes)) > 1 and not growth and not every_pair:
+            if left_out:
                 figure.note += f"; over {max(sizes)} services with --fleet-every-pair"
             report.add(figure)
     add_fleet_targets(report, runs)
