@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from ..redirects import local_url
 from .consent import CookieConsent, read_consent, save_consent
 from .forms import CookieBannerForm, CookiePreferencesForm
 
@@ -36,16 +37,9 @@ def preferences() -> str | Response:
 @cookies.post("/cookies/banner")
 def banner() -> Response:
     form = CookieBannerForm()
-    response = redirect(_local_path(form.next.data))
+    response = redirect(local_url(form.next.data, fallback=url_for("pages.start")))
     if form.validate_on_submit():
         analytics = form.cookies.data == "accept"
         save_consent(response, CookieConsent(analytics=analytics))
         flash("accepted" if analytics else "rejected", BANNER_CATEGORY)
     return response
-
-
-def _local_path(path: str | None) -> str:
-    """Only ever send the user back to a page on this service."""
-    if path and path.startswith("/") and not path.startswith(("//", "/\\")):
-        return path
-    return url_for("pages.start")

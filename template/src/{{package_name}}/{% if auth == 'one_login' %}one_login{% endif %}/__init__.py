@@ -27,6 +27,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from ..redirects import local_url
 from .accounts import (
     current_user,
     end_sign_in,
@@ -70,13 +71,6 @@ def page_language() -> str:
     return str(g.get("language", "en"))
 
 
-def local_path(value: str | None) -> str | None:
-    """A path on this service to return to after signing in; anything else is dropped."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return None
-
-
 @one_login.get("/sign-in")
 def sign_in() -> Response | Page:
     if settings().private_key is None:
@@ -94,7 +88,8 @@ def sign_in() -> Response | Page:
         "state": generate_token(32),
         "nonce": generate_token(32),
         "code_verifier": generate_token(64),
-        "next": local_path(request.args.get("next")),
+        # Where to return after signing in: checked here, and again when it is used.
+        "next": local_url(request.args.get("next"), fallback=""),
     }
     session[PENDING] = pending
     query = {
@@ -135,7 +130,7 @@ def callback() -> Response | Page:
         logger.error("One Login sign-in failed: %s", error)
         return sign_in_failed("unavailable")
     start_sign_in(**user)
-    return redirect(pending.get("next") or url_for("pages.start"))
+    return redirect(local_url(pending.get("next"), fallback=url_for("pages.start")))
 
 
 def _signed_in_user(code: str, pending: dict[str, Any]) -> dict[str, str]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import g, redirect, request, session, url_for
+from flask import g, redirect, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Float, String, Text, delete, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base, db_session
 from ..journey_state import JourneyState
+from ..redirects import this_page
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ def login_required(view: View) -> View:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if current_user() is None:
-            return redirect(url_for("one_login.sign_in", next=request.full_path.rstrip("?")))
+            return redirect(url_for("one_login.sign_in", next=this_page()))
         return view(*args, **kwargs)
 
     return wrapper

@@ -20,6 +20,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from .keys import SigningKey, signing_algorithm
+from .tokens import TokenRejected
 
 USER_AGENT = f"{__name__.split('.')[0]} (GOV.UK One Login client; httpx)"
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -140,6 +141,9 @@ class OneLoginProvider:
             response = self.http.post(token_endpoint, data=form)
         except httpx.HTTPError as error:
             raise ProviderError(f"the token endpoint could not be reached: {error}") from error
+        if _refused_the_code(response):
+            # A code that is forged, used or expired is the sign-in's problem, not One Login's.
+            raise TokenRejected("code", f"the token endpoint refused it: {response.text[:200]}")
         if response.status_code != httpx.codes.OK:
             raise ProviderError(
                 f"the token endpoint answered {response.status_code}: {response.text[:200]}"
@@ -179,3 +183,14 @@ def _json_object(response: httpx.Response, what: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ProviderError(f"the {what} is not a JSON object")
     return document
+
+
+def _refused_the_code(response: httpx.Response) -> bool:
+    """The token endpoint's answer to a code it will not swap (RFC 6749, section 5.2)."""
+    if response.status_code != httpx.codes.BAD_REQUEST:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("error") == "invalid_grant"

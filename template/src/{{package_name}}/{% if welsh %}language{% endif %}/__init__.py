@@ -18,6 +18,7 @@ from flask import Flask, g, request, session
 from flask_babel import Babel
 from markupsafe import Markup
 
+from ..redirects import this_page
 from ..service import SERVICES
 from ..templating import fragment_cache
 
@@ -45,12 +46,13 @@ def choose_language() -> None:
 def language_links() -> list[dict[str, object]]:
     """govukLanguageNavigation items: this page in each language."""
     query = {name: value for name, value in request.args.items() if name != QUERY_PARAMETER}
+    path = this_page(with_query=False)
     items: list[dict[str, object]] = []
     for code, name in LANGUAGES.items():
         if code == current_language():
             items.append({"text": name, "lang": code, "current": True})
         else:
-            href = f"{request.path}?{urlencode({**query, QUERY_PARAMETER: code})}"
+            href = f"{path}?{urlencode({**query, QUERY_PARAMETER: code})}"
             items.append({"text": name, "lang": code, "href": href})
     return items
 
