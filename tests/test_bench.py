@@ -43,7 +43,6 @@ from gov_service_template.bench import (
 )
 from gov_service_template.releases import git as git_output
 from tests.releases import clone_template
-from tests.support import ROOT
 
 
 def test_targets_judge_ratios_and_values() -> None:
@@ -227,8 +226,8 @@ def test_the_fleets_services_are_repositories_of_their_own(tmp_path: Path) -> No
     assert (second / "README.md").read_text() != "changed\n"
 
 
-def test_the_journey_load_and_its_baseline_are_real_python() -> None:
-    answers = journey_answers(ROOT / "template")
+def test_the_journey_load_and_its_baseline_are_real_python(rendered: dict[str, Path]) -> None:
+    answers = journey_answers(rendered["defaults"])
     locustfile = journey_locustfile(answers)
 
     compile(locustfile, "locustfile.py", "exec")
@@ -240,7 +239,7 @@ def test_the_journey_load_and_its_baseline_are_real_python() -> None:
     assignment = next(line for line in locustfile.splitlines() if line.startswith("ANSWERS_JSON"))
     value = ast.parse(assignment).body[0].value
     assert json.loads(ast.literal_eval(value)) == answers
-    assert "\r\n" in answers["act"]["act"]
+    assert "\n" in answers["act"]["act"]
     assert answers["email"] == {"email": "ada@example.com"}
 
 

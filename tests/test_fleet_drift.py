@@ -55,7 +55,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Path:
         render(folder / name, {"service_slug": name}, source=template.path, vcs_ref=template.latest)
     edited = folder / "edited"
     replace_in(edited / "noxfile.py", "nox.options.reuse_venv", "# ours\nnox.options.reuse_venv")
-    replace_in(edited / "src/edited/apply/forms.py", '"""', '"""Our journey. ', count=1)
+    replace_in(edited / "src/edited/journeys/apply.py", '"""', '"""Our journey. ', count=1)
     (edited / "gunicorn.conf.py").unlink()
     (edited / "docs").mkdir()
     (edited / "docs/runbook.md").write_text("# Runbook\n")
@@ -91,7 +91,7 @@ def test_drift_json_classifies_every_file(services: Path) -> None:
     assert files == {
         "noxfile.py": ("changed", "template", True),
         "gunicorn.conf.py": ("deleted", "template", True),
-        "src/edited/apply/forms.py": ("changed", "service", False),
+        "src/edited/journeys/apply.py": ("changed", "service", False),
         "docs/runbook.md": ("added", "service", False),
     }
     assert service["flagged"] == 2

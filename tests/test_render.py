@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ANSWER_SETS, answers_file, output_of, render, run
+from tests.support import ANSWER_SETS, ROOT, answers_file, output_of, render, run
 
 SETS = list(ANSWER_SETS)
 # Generated code must be formatted whatever length the names are (and whatever letters
@@ -145,7 +145,7 @@ def test_sign_in_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> N
     assert f"{package}/one_login/tokens.py" in with_sign_in
     assert f"{package}/migrations/versions/0004_sign_ins.py" in with_sign_in
     assert f"{package}/__init__.py" in with_sign_in
-    protected_page = "apply/templates/apply/your_applications.html"
+    protected_page = "one_login/templates/one_login/your_applications.html"
     assert (rendered["beta-custom-names-py313"] / package / protected_page).is_file()
     assert sign_in_files(rendered["defaults"]) == []
     assert not (rendered["defaults"] / "src/apply_for_a_juggling_licence" / protected_page).exists()
@@ -163,7 +163,7 @@ def test_the_fee_is_rendered_only_when_asked_for(rendered: dict[str, Path], tmp_
     for expected in (
         f"{package}/payments/client.py",
         f"{package}/payments/stand_in.py",
-        f"{package}/apply/payment.py",
+        f"{package}/payments/journey_fee.py",
         f"{package}/migrations/versions/0005_payments.py",
         "deploy/base/reconcile-payments-cronjob.yaml",
         "tests/unit/test_payments.py",
@@ -178,10 +178,9 @@ def test_the_fee_is_rendered_only_when_asked_for(rendered: dict[str, Path], tmp_
 
 
 def welsh_files(project: Path) -> list[str]:
-    """Files of the Welsh service, and any other file that speaks Welsh or of Babel."""
-    return files_speaking_of(
-        project, r"language|translations|babel", r"Cymraeg|flask_babel|gettext|\b_\("
-    )
+    """Files of the Welsh service, and any other file that speaks Welsh. (Every service
+    reads its words through Flask-Babel; only a Welsh one has catalogues.)"""
+    return files_speaking_of(project, r"language|translations|babel\.cfg", r"Cymraeg|lang=cy")
 
 
 def test_welsh_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> None:
@@ -192,6 +191,7 @@ def test_welsh_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> Non
     for expected in (
         f"{package}/language/__init__.py",
         f"{package}/translations/cy/LC_MESSAGES/messages.po",
+        f"{package}/journeys/translations/cy/LC_MESSAGES/messages.po",
         f"{package}/templates/components/language-navigation/macro.html",
         "babel.cfg",
         "tests/unit/test_welsh.py",
@@ -211,3 +211,26 @@ def test_the_welsh_names_are_shown_as_typed_in_welsh(rendered: dict[str, Path]) 
 
     assert "Gwirio’ch trwydded gwialen bysgota & “Rhwyd”" in service
     assert "Asiantaeth Pysgodfeydd <Cymru>" in service
+
+
+# The answers that turn a feature on, and the features' own modules.
+FEATURE_NAMES = re.compile(
+    r"\b(use_notify|welsh|auth|payments|govuk_pay|one_login|notifications)\b|\.language\b"
+)
+
+
+def test_the_journey_engine_and_the_journeys_know_no_feature() -> None:
+    """Features hook into journeys through the engine's events; neither the engine nor the
+    team's journey file is templated, so they read the same whatever the answers."""
+    package = ROOT / "template" / "src" / "{{package_name}}"
+    for folder in ("journey_engine", "journeys"):
+        files = [path for path in (package / folder).rglob("*") if path.is_file()]
+        assert files, folder
+        for path in files:
+            relative = path.relative_to(package).as_posix()
+            if "translations" in relative:  # a Welsh service's catalogue for its journeys
+                continue
+            assert "{%" not in relative and not relative.endswith(".jinja"), relative
+            if path.suffix in {".py", ".html"}:
+                named = FEATURE_NAMES.search(path.read_text())
+                assert named is None, f"{relative} names a feature: {named.group()}"

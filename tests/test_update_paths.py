@@ -205,3 +205,30 @@ def test_typical_team_edits_survive(
     assert "We never use it for marketing or share it." in privacy
     assert '"humanize>=4"' in git(project, "show", f"{revision}:pyproject.toml")
     assert git(project, "show", f"{revision}:docs/runbook.md").startswith("# Runbook")
+
+
+@pytest.mark.parametrize("release", ["v0.3.0", "current"])
+def test_a_journey_the_team_edited_is_kept_through_the_fleet(
+    template: TemplateClone, tmp_path: Path, release: str
+) -> None:
+    """Releases before the journey engine had the journey in apply/. The fleet keeps the
+    team's edited files there, and lists them, for the team to port (CHANGELOG)."""
+    old = resolve(template, release)
+    project = committed_service(tmp_path / "service", template, old, {})
+    package = answers_file(project)["package_name"]
+    forms = f"src/{package}/apply/forms.py"
+    replace_in(project / forms, "What is your full name?", "What is your name, in full?")
+    env = project_env()
+    git(project, "add", "--all", env=env)
+    git(project, "commit", "--quiet", "--no-verify", "-m", "Our question", env=env)
+
+    result = run([*FLEET, "update", "--json", "--test-command", "true", project], project.parent)
+
+    assert result.returncode == 0, output_of(result)
+    (outcome,) = json.loads(result.stdout)["services"]
+    assert outcome["outcome"] == "updated", outcome
+    assert outcome["removed_edited"] == [forms]
+    branch = str(outcome["branch"])
+    assert "What is your name, in full?" in git(project, "show", f"{branch}:{forms}")
+    assert git(project, "show", f"{branch}:src/{package}/journeys/apply.py")
+    assert conflicted_files(project) == []

@@ -23,7 +23,6 @@ Targets are reported, not enforced: a miss is a reason to profile (`--profile`).
 from __future__ import annotations
 
 import argparse
-import ast
 import csv
 import json
 import os
@@ -506,19 +505,31 @@ def bench_throughput(
 Answers = dict[str, dict[str, str | list[str]]]
 
 
+# Prints the first journey's example walk, from the service's own declaration.
+EXAMPLE_WALK = """
+import json
+from {package}.journey_engine.walk import walk
+from {package}.journeys import JOURNEYS
+print(json.dumps({{v.page.slug: v.data for v in walk(JOURNEYS[0]) if v.data is not None}}))
+"""
+
+
 def journey_answers(project: Path) -> Answers:
-    """What a user in the middle of the example journey answers: the service's own valid
-    answers, page by page (PAGES in its tests/apply_answers.py), so the bench follows the
-    journey as the template changes it."""
-    source = project / "tests" / "apply_answers.py"
-    for node in ast.parse(source.read_text()).body:
-        target = node.target if isinstance(node, ast.AnnAssign) else None
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-        if isinstance(target, ast.Name) and target.id == "PAGES" and node.value is not None:
-            answers: Answers = ast.literal_eval(node.value)
-            return answers
-    raise RuntimeError(f"{source} has no PAGES: the bench cannot walk the journey")
+    """What a user in the middle of the example journey answers, page by page: the
+    examples its declaration gives (journeys/apply.py), so the bench follows the journey
+    as the template changes it."""
+    result = subprocess.run(
+        ["uv", "run", "--locked", "python", "-c", EXAMPLE_WALK.format(package=package_of(project))],
+        cwd=project,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"the bench cannot walk the journey:\n{result.stderr}")
+    answers: Answers = json.loads(result.stdout.strip().splitlines()[-1])
+    return answers
 
 
 QUESTION_PAGE = "/apply/email"

@@ -7,8 +7,8 @@ before the update still in git:
 
 - a file the template **moved** (listed under `moved` in template-files.yml) has the
   team's edits merged into its new path, three-way against the previous release;
-- a file the template **removed** that the team had changed is reported, never silently
-  lost (the team's version stays in git history: `git show <before>:<path>`);
+- a file the template **removed** that the team had changed is kept, as the team left it,
+  and reported (a team that edited the example journey keeps its edits to port);
 - dependencies both the service and the template added to pyproject.toml are both kept
   (the release's own hooks/resolve_dependency_conflicts.py).
 
@@ -139,18 +139,22 @@ def carry_move(repo: Path, move: Move, before: str, previous: PreviousRelease) -
     return f"{move.old} -> {move.new}: your edits carried over"
 
 
-def removed_but_edited(
+def keep_removed_but_edited(
     repo: Path, before: str, previous: PreviousRelease, moved: set[str]
 ) -> list[str]:
-    """Files the update deleted that the team had changed since the previous release."""
+    """Files the update deleted that the team had changed since the previous release, put
+    back as the team left them; returns their paths."""
     deleted = git(repo, "diff", "--name-only", "--no-renames", "--diff-filter=D", before)
-    edited = []
+    kept = []
     for path in deleted.splitlines():
         if path in moved:
             continue
-        if content_at(repo, before, path) != previous.file(path):
-            edited.append(path)
-    return edited
+        theirs = content_at(repo, before, path)
+        if theirs is not None and theirs != previous.file(path):
+            (repo / path).parent.mkdir(parents=True, exist_ok=True)
+            (repo / path).write_bytes(theirs)
+            kept.append(path)
+    return kept
 
 
 def settle_dependencies(repo: Path, template: Path, to_ref: str) -> str | None:
@@ -188,7 +192,7 @@ def after_update(
             if note := carry_move(repo, move, before, previous):
                 report.carried.append(note)
         moved = {move.old for move in moves}
-        report.removed_edited = removed_but_edited(repo, before, previous, moved)
+        report.removed_edited = keep_removed_but_edited(repo, before, previous, moved)
     finally:
         previous.close()
     if note := settle_dependencies(repo, template, to_ref):
@@ -279,5 +283,5 @@ def run_fixup_command(args: argparse.Namespace, services: list[Path]) -> int:
             for line in [*result.carried, *result.notes]:
                 print(f"    {line}")
             for path in result.removed_edited:
-                print(f"    removed by the template, changed by your team: {path}")
+                print(f"    removed by the template, changed by your team, kept: {path}")
     return 1 if any(result.outcome == "error" for result in results) else 0

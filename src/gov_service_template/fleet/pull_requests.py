@@ -92,7 +92,8 @@ def pull_request_body(result: UpdateResult, changelog: str) -> str:
         attention += [f"- `{path}`" for path in result.conflicts]
     if result.removed_edited:
         attention.append(
-            "Removed by the template, but changed by your team (your version is in git history):"
+            "Removed by the template, but changed by your team: kept as you left them; see the "
+            "CHANGELOG for what replaces them, then delete them:"
         )
         attention += [f"- `{path}`" for path in result.removed_edited]
     attention += [f"- moved: {note}" for note in result.carried]

@@ -338,7 +338,7 @@ def update_table(results: list[UpdateResult]) -> Table:
             details.append(f"conflicts: {', '.join(result.conflicts)}")
         details += result.carried
         if result.removed_edited:
-            details.append(f"removed, yours changed: {', '.join(result.removed_edited)}")
+            details.append(f"removed, yours changed, kept: {', '.join(result.removed_edited)}")
         if result.pull_request:
             details.append(result.pull_request)
         table.add_row(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from alembic import command
 from alembic.config import Config
+from alembic.operations.ops import AddColumnOp
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask.cli import with_appcontext
 
@@ -34,10 +38,11 @@ def db() -> None:
 
 
 @db.command()
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 @with_appcontext
 def upgrade(revision: str) -> None:
-    """Apply migrations up to REVISION (default: the latest)."""
+    """Apply migrations up to REVISION (default: the latest of every branch; the template
+    adds to its own branch, so a service's own migrations never clash with its)."""
     command.upgrade(alembic_config(), revision)
 
 
@@ -60,8 +65,48 @@ def current() -> None:
 @click.option("-m", "--message", required=True, help="What the migration changes.")
 @with_appcontext
 def revision(message: str) -> None:
-    """Write a new migration from the difference between the models and the database."""
-    command.revision(alembic_config(), message=message, autogenerate=True)
+    """Write a new migration from the difference between the models and the database
+    (`uv run nox -s migration -- "message"` brings the database up to date first)."""
+    config = alembic_config()
+    config.set_main_option("file_template", "%%(rev)s")
+    number = next_number(ScriptDirectory.from_config(config))
+    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40] or "change"
+    command.revision(
+        config,
+        message=message,
+        autogenerate=True,
+        head="heads",  # one new head after every branch, whatever the template added
+        rev_id=f"{number:04d}_{slug}",
+        process_revision_directives=refuse_columns_that_would_fail,
+    )
+
+
+def next_number(script: ScriptDirectory) -> int:
+    """After the highest numbered migration (0006_..., say)."""
+    numbers = [
+        int(found.group())
+        for rev in script.walk_revisions()
+        if (found := re.match(r"\d+", rev.revision))
+    ]
+    return max(numbers, default=0) + 1
+
+
+def refuse_columns_that_would_fail(
+    _context: object, _revision: object, directives: list[Any]
+) -> None:
+    """A new NOT NULL column with no default cannot be added to a table that has rows:
+    say so now, rather than when the migration fails in production."""
+    for operation in directives[0].upgrade_ops.ops:
+        for change in getattr(operation, "ops", [operation]):
+            if not isinstance(change, AddColumnOp):
+                continue
+            column = change.column
+            if not column.nullable and column.server_default is None:
+                raise click.ClickException(
+                    f"{change.table_name}.{column.name} is NOT NULL with no default, so adding "
+                    "it fails on a table with rows. Give it a server_default in the model "
+                    "(mapped_column(..., server_default=...)) or make it optional (Mapped[X | None])."
+                )
 
 
 def init_app(app: Flask) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import BrowserType, ConsoleMessage, Page, Response
+from playwright.sync_api import Browser, BrowserType, ConsoleMessage, Page, Response, expect
 from werkzeug.serving import make_server
 
 from tests.helpers import make_app, make_settings
@@ -29,6 +29,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+# A broken page fails in seconds, naming what it waited for, not after 30 seconds.
+TIMEOUT_MS = 5_000
+expect.set_options(timeout=TIMEOUT_MS)
 SERVER_ERROR_PATH = "/test-only/server-error"
 
 
@@ -61,9 +64,16 @@ def add_error_route(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The application the browser talks to (one per test process)."""
     app = make_app(make_settings(tmp_path_factory.mktemp("e2e")))
     add_error_route(app)
+    return app
+
+
+@pytest.fixture(scope="session")
+def base_url(served_app: Flask) -> Iterator[str]:
+    app = served_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -92,3 +102,26 @@ def no_browser_errors(page: Page) -> Iterator[None]:
     page.on("response", on_response)
     yield
     assert problems == []
+
+
+@pytest.fixture(autouse=True)
+def short_timeouts(page: Page) -> None:
+    page.set_default_timeout(TIMEOUT_MS)
+    page.set_default_navigation_timeout(TIMEOUT_MS)
+
+
+@pytest.fixture
+def visitor(page: Page, base_url: str) -> Page:
+    """A visitor who has already answered the cookie banner."""
+    page.context.add_cookies([{"name": "cookies_policy", "value": "analytics:no", "url": base_url}])
+    return page
+
+
+@pytest.fixture
+def without_javascript(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A visitor whose browser runs no JavaScript."""
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_cookies([{"name": "cookies_policy", "value": "analytics:no", "url": base_url}])
+    yield context.new_page()
+    context.close()

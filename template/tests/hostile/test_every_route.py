@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from werkzeug.routing import Rule
+from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from tests.helpers import csrf_token
 from tests.hostile.conftest import Inspector
@@ -47,9 +47,20 @@ def rules(app: Flask, method: str) -> list[Rule]:
 
 
 def path_of(app: Flask, rule: Rule, segment: str) -> str:
-    """The rule's path, with `segment` in every part a URL fills in."""
-    urls = app.url_map.bind("localhost")
-    return urls.build(rule.endpoint, dict.fromkeys(rule.arguments, segment or EXAMPLE_SEGMENT))
+    """The rule's path, with `segment` in every part a URL fills in with text (a number
+    or one of a few words where the part must be one)."""
+    values: dict[str, object] = {}
+    for name in rule.arguments:
+        converter = rule._converters.get(name)
+        if converter is None:  # not in the path: the rule gives it (a journey's name, say)
+            values[name] = (rule.defaults or {})[name]
+        elif isinstance(converter, IntegerConverter):
+            values[name] = len(segment) % 3  # 0, 1 or 2: none, the first, past the last
+        elif isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = segment or EXAMPLE_SEGMENT
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
 
 
 def as_header(value: str) -> str:

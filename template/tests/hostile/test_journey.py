@@ -1,4 +1,4 @@
-"""The journey's steps, each reached the way a user reaches it: every question page
+"""Every journey's steps, each reached the way a user reaches it: every question page
 part-answered, Change links, check answers, and the cookie banner mid-journey, each sent
 hostile input one field at a time, with a valid CSRF token and valid other answers."""
 
@@ -6,26 +6,25 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tests.apply_answers import PAGES, SLUGS, answer, answer_all
 from tests.hostile.conftest import Inspector
 from tests.hostile.forms import own_form
 from tests.hostile.payloads import KNOWN_HOSTILE, MARKUP
-
-CHECK_ANSWERS = "/apply/check-your-answers"
+from tests.journeys import JOURNEY, answer_all, check_answers_path, post, walk
 
 
 def test_each_question_takes_one_hostile_field_at_a_time(
     client: FlaskClient, inspector: Inspector
 ) -> None:
-    for slug in SLUGS:
-        answer_all(client, until=slug)
-        path = f"/apply/{slug}"
-        form = own_form(client.get(path).get_data(as_text=True), path)
+    for visit in walk(JOURNEY):
+        if visit.data is None:
+            break
+        form = own_form(client.get(visit.path).get_data(as_text=True), visit.path)
         for name in [*form.names, "unexpected"]:
             for value in KNOWN_HOSTILE:
-                body = form.body(PAGES[slug]) | {name: value}
-                inspector.check(client.post(path, data=body), f"POST {path} {name}={value!r}")
-        answer(client, slug)  # a valid answer again, for the pages after it
+                body = form.body(visit.data) | {name: value}
+                response = client.post(visit.path, data=body)
+                inspector.check(response, f"POST {visit.path} {name}={value!r}")
+        post(client, visit)  # a valid answer again, for the pages after it
     inspector.assert_all_safe()
 
 
@@ -34,20 +33,20 @@ def test_answers_that_look_like_markup_are_shown_as_text(
 ) -> None:
     """Valid answers a person could type, everywhere they are shown again."""
     for mark in MARKUP:
-        for slug in SLUGS:
-            changed = {
+        for visit in walk(JOURNEY):
+            if visit.data is None:
+                break
+            marked = {
                 name: f"{value} {mark}"
-                for name, value in PAGES[slug].items()
-                if isinstance(value, str) and name != "email"
+                for name, value in visit.data.items()
+                if isinstance(value, str) and "email" not in name
             }
-            path = f"/apply/{slug}"
-            form = own_form(client.get(path).get_data(as_text=True), path)
-            sent = client.post(path, data=form.body(PAGES[slug] | changed))
-            inspector.check(sent, f"{slug} answered with {mark!r}")
+            sent = post(client, visit, **marked)
+            inspector.check(sent, f"{visit.path} answered with {mark!r}")
             if sent.status_code != 302:  # not a valid answer to this question
-                answer(client, slug)
-            inspector.check(client.get(path), f"{slug} answered with {mark!r}, again")
-        inspector.check(client.get(CHECK_ANSWERS), f"check answers with {mark!r}")
+                post(client, visit)
+            inspector.check(client.get(visit.path), f"{visit.path} answered with {mark!r}, again")
+        inspector.check(client.get(check_answers_path()), f"check answers with {mark!r}")
     inspector.assert_all_safe()
 
 
@@ -55,27 +54,30 @@ def test_change_links_and_check_answers_take_hostile_input(
     client: FlaskClient, inspector: Inspector
 ) -> None:
     answer_all(client)
-    form = own_form(client.get(CHECK_ANSWERS).get_data(as_text=True), CHECK_ANSWERS)
+    check = check_answers_path()
+    form = own_form(client.get(check).get_data(as_text=True), check)
+    answered = [visit for visit in walk(JOURNEY) if visit.data is not None]
     for value in KNOWN_HOSTILE:
-        for slug in SLUGS:
-            path = f"/apply/{slug}"
-            inspector.check(
-                client.get(path, query_string={"change": value}), f"GET {path}?change={value!r}"
+        for visit in answered:
+            response = client.get(visit.path, query_string={"change": value})
+            inspector.check(response, f"GET {visit.path}?change={value!r}")
+            assert visit.data is not None
+            body = visit.data | {"csrf_token": form.fields["csrf_token"][0]}
+            response = client.post(
+                visit.path, query_string={"change": "1", "next": value}, data=body
             )
-            body = PAGES[slug] | {"csrf_token": form.fields["csrf_token"][0]}
-            response = client.post(path, query_string={"change": "1", "next": value}, data=body)
-            inspector.check(response, f"POST {path}?change=1&next={value!r}")
+            inspector.check(response, f"POST {visit.path}?change=1&next={value!r}")
         for name in form.names:
-            response = client.post(CHECK_ANSWERS, data=form.body() | {name: value})
-            inspector.check(response, f"POST {CHECK_ANSWERS} {name}={value!r}")
+            response = client.post(check, data=form.body() | {name: value})
+            inspector.check(response, f"POST {check} {name}={value!r}")
     inspector.assert_all_safe()
 
 
 def test_the_cookie_banner_mid_journey_takes_hostile_input(
     client: FlaskClient, inspector: Inspector
 ) -> None:
-    answer_all(client, until=SLUGS[-1])
-    path = f"/apply/{SLUGS[-1]}"
+    visits = answer_all(client)
+    path = visits[-1].path
     for value in KNOWN_HOSTILE:
         client.delete_cookie("cookies_policy")  # the banner again
         page = client.get(path, query_string={"x": value})

@@ -22,4 +22,4 @@ def test_migrations_match_the_models(app: Flask) -> None:
 def test_migrations_downgrade_to_nothing_and_back(app: Flask) -> None:
     with app.app_context():
         command.downgrade(alembic_config(), "base")
-        command.upgrade(alembic_config(), "head")
+        command.upgrade(alembic_config(), "heads")

@@ -36,6 +36,7 @@ from .accounts import (
     login_required,
     start_sign_in,
 )
+from .applications import init_app as init_your_applications
 from .cli import one_login_cli
 from .keys import load_private_key
 from .provider import OneLoginProvider, ProviderError
@@ -227,3 +228,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(one_login)
     app.cli.add_command(one_login_cli)
     app.context_processor(lambda: {"signed_in_user": current_user})
+    init_your_applications(app)

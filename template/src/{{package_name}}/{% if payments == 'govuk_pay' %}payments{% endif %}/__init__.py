@@ -4,7 +4,8 @@ README.md here, for accounts, API keys and going live.
 The journey calls `take_payment()` to send the user to Pay: a payment already under way
 is resumed, never doubled. When Pay sends the user back, `returned_payment()` finds the
 payment by the secret token in its return URL, and `settle()` records what became of
-it, once, calling the journey's `on_paid` in the same transaction when it succeeded.
+it, once, calling `on_paid` in the same transaction when it succeeded (which completes the
+application: journey_fee.py).
 `flask payments reconcile` settles the payments users never came back from.
 """
 
@@ -15,6 +16,8 @@ from flask import Flask
 from ..config import PaySettings
 from .cli import payments_cli
 from .client import BillingAddress, NewPayment, PayClient, PayError, PaymentState
+from .journey_fee import complete_when_paid
+from .journey_fee import init_app as init_journey_fee
 from .ledger import (
     EXPIRY,
     SUCCESS,
@@ -46,7 +49,10 @@ __all__ = [
 ]
 
 
-def init_app(app: Flask, settings: PaySettings, on_paid: PaidHandler) -> None:
+def init_app(app: Flask, settings: PaySettings) -> None:
+    """After the journeys are registered: every journey takes the fee (journey_fee.py)."""
     client = PayClient(settings.api_url, settings.api_key)
-    app.extensions["payments"] = PaymentService(client=client, settings=settings, on_paid=on_paid)
+    service = PaymentService(client=client, settings=settings, on_paid=complete_when_paid)
+    app.extensions["payments"] = service
     app.cli.add_command(payments_cli)
+    init_journey_fee(app)

@@ -1,5 +1,5 @@
-"""English and Welsh: which language each page is in, the switch between them, and
-Flask-Babel for every string users read. See docs/welsh.md in the template's
+"""English and Welsh: which language each page is in, and the switch between them. Every
+string users read is translated by text.py in that language. See docs/welsh.md in the template's
 documentation for translating, and README.md here for `nox -s translations`.
 
 The language is the one the user last chose with Language navigation (kept in the
@@ -11,11 +11,9 @@ they are.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, g, request, session
-from flask_babel import Babel
 from markupsafe import Markup
 
 from ..redirects import this_page
@@ -26,7 +24,6 @@ LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 DEFAULT_LANGUAGE = "en"
 SESSION_KEY = "language"
 QUERY_PARAMETER = "lang"
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 def current_language() -> str:
@@ -68,11 +65,7 @@ def render_once_per_language() -> Callable[[str, Callable[[], Markup]], Markup]:
 
 
 def init_app(app: Flask) -> None:
-    Babel(
-        app,
-        locale_selector=current_language,
-        default_translation_directories=str(TRANSLATIONS),
-    )
+    # text.py reads every string in g.language, which choose_language sets.
     app.before_request(choose_language)
     # Registered after templating's, so these replace its English-only ones.
     app.add_template_global(render_once_per_language(), "render_once")

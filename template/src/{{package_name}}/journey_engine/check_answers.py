@@ -1,0 +1,61 @@
+"""The check answers page, made from the declarations: a summary list per section, each
+answer with a Change link that comes back here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ..text import _, sentence_start
+from .flow import shown_pages
+from .pages import Journey, Page
+from .questions import Answers
+
+Row = dict[str, Any]
+ChangeUrl = Callable[[Page, int | None], str]
+
+
+def lines(values: list[str]) -> Markup:
+    return Markup("<br>").join(escape(value) for value in values)
+
+
+def row(label: str, values: list[str], href: str, hidden: str) -> Row:
+    return {
+        "key": {"text": label},
+        "value": {"html": lines(values)},
+        "actions": {
+            "items": [{"href": href, "text": _("Change"), "visuallyHiddenText": hidden.lower()}]
+        },
+    }
+
+
+def rows_for(page: Page, answers: Answers, change_url: ChangeUrl) -> list[Row]:
+    if page.question is not None:
+        question = page.question
+        label = question.check_answers_label
+        return [row(label, question.summary(answers), change_url(page, None), label)]
+    things = page.add_another
+    if things is None:
+        return []
+    label = things.summary_label or sentence_start(things.thing)
+    found: list[Row] = []
+    for number, item in enumerate(answers.get(things.name) or [], start=1):
+        values = [line for question in things.questions for line in question.summary(item)]
+        name = f"{label} {number}"
+        found.append(row(name, values, change_url(page, number), name))
+    return found
+
+
+def sections(journey: Journey, answers: Answers, change_url: ChangeUrl) -> list[dict[str, Any]]:
+    """[{"title": section or None, "rows": [...]}], in the order the pages come."""
+    grouped: list[dict[str, Any]] = []
+    for page in shown_pages(journey, answers):
+        page_rows = rows_for(page, answers, change_url)
+        if not page_rows:
+            continue
+        if not grouped or grouped[-1]["title"] != page.section:
+            grouped.append({"title": page.section, "rows": []})
+        grouped[-1]["rows"] += page_rows
+    return grouped

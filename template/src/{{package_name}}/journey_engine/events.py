@@ -1,0 +1,79 @@
+"""How features join a journey without the journey knowing them.
+
+Signals (blinker, as Flask's own), sent with the application as sender=app:
+
+- `application_sending(app, application=...)`: about to be saved; a feature may fill in
+  what it knows (who is signed in).
+- `application_completed(app, application=..., session=..., after_commit=[...])`: inside
+  the transaction that completes it; a feature saves what goes with it in `session` (an
+  email in the outbox) and appends work to do once that is committed (sending it).
+
+And the `Hooks` of each app (app.extensions["journey_engine"]), for what changes the
+journey's pages: a `Step` between sending and the confirmation (paying a fee), and notes
+that features add to check answers and the confirmation page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from blinker import Namespace
+from flask import Flask, current_app
+
+from ..text import _
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Response
+
+    from .applications import Application
+    from .pages import Journey
+    from .views import JourneyPages
+
+signals = Namespace()
+application_sending = signals.signal("application-sending")
+application_completed = signals.signal("application-completed")
+
+
+@dataclass(frozen=True)
+class Step:
+    """Something the user does between sending an application and its confirmation.
+
+    `start(journey, application)` returns where to send the user, or None once the step is
+    done. `resume_endpoint` is the page (given `journey=<name>`) that picks the step up
+    again when this browser comes back to the journey.
+    """
+
+    start: Callable[[Journey, Application], Response | tuple[str, int] | None]
+    resume_endpoint: str
+
+
+@dataclass
+class Hooks:
+    journeys: dict[str, JourneyPages] = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
+    # Templates included on check answers (before the button) and the confirmation page.
+    check_answers_notes: list[str] = field(default_factory=list)
+    confirmation_notes: list[str] = field(default_factory=list)
+    send_button: str = field(default_factory=lambda: _("Accept and send"))
+
+    def reserve(self, journey: Journey, *slugs: str) -> None:
+        """A feature's own pages under a journey's URL: no page of the journey may have
+        their slugs (it would never be reached)."""
+        for slug in slugs:
+            if journey.page(slug) is not None:
+                raise ValueError(
+                    f"The journey {journey.name!r} cannot be used: page {slug!r}: the slug "
+                    "is used already, by a feature of the service"
+                )
+
+
+def hooks_of(app: Flask) -> Hooks:
+    """The app's hooks, for a feature's init_app to add to (made on first use)."""
+    found: Hooks = app.extensions.setdefault("journey_engine", Hooks())
+    return found
+
+
+def hooks() -> Hooks:
+    return hooks_of(current_app)
