@@ -9,15 +9,13 @@ between sending and the confirmation (paying a fee) is a Step in events.py.
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
-from werkzeug.datastructures import MultiDict
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from ..database import db_session
-from ..journey_state import JourneyStore
-from ..text import _, page_language, sentence_start
+from ..text import page_language
+from .add_another_views import AddAnotherViews
 from .applications import (
     Application,
     application_by_reference,
@@ -27,64 +25,25 @@ from .applications import (
     run,
     save_application,
 )
+from .base_views import View, as_form_data
 from .check_answers import sections
 from .events import hooks
 from .flow import (
     INTERNAL,
     counted_answers,
-    finished_key,
     first_unanswered,
-    page_after,
-    page_before,
     shown_pages,
 )
-from .forms import DeclarationForm, QuestionForm, add_another_question, form_for, remove_question
-from .pages import AddAnother, Journey, Page
+from .forms import DeclarationForm
+from .pages import Journey, Page
 from .questions import Answers
 
 SUBMISSION_KEY = f"{INTERNAL}submission_key"  # kept with the answers; not a question
-View = str | Response | tuple[str, int]
 
 
-class JourneyPages:
-    """The views of one journey."""
-
-    def __init__(self, journey: Journey) -> None:
-        self.journey = journey
-        self.forms: dict[str, type[QuestionForm]] = {}
-        for page in journey.pages:
-            if page.question is not None:
-                self.forms[page.slug] = form_for([page.question])
-            elif page.add_another is not None:
-                self.forms[page.slug] = form_for(page.add_another.questions)
-
-    # --- where things are ---------------------------------------------------------------
-    @property
-    def store(self) -> JourneyStore:
-        return JourneyStore(self.journey.name)
-
-    def endpoint(self, name: str) -> str:
-        return f"{self.journey.name}.{name}"
-
-    def url(self, page: Page | None, *, changing: bool = False) -> str:
-        if page is None:
-            return url_for(self.endpoint("check_answers"))
-        return url_for(self.endpoint("question"), slug=page.slug, change="1" if changing else None)
-
-    def item_url(self, page: Page, number: int, *, changing: bool = False) -> str:
-        change = "1" if changing else None
-        return url_for(self.endpoint("item"), slug=page.slug, number=number, change=change)
-
-    def change_url(self, page: Page, number: int | None) -> str:
-        if number is None:
-            return self.url(page, changing=True)
-        return self.item_url(page, number, changing=True)
-
-    def sent_key(self) -> str:
-        return f"{self.journey.name}:sent"
-
-    def confirmed_key(self) -> str:
-        return f"{self.journey.name}:confirmed"
+class JourneyPages(AddAnotherViews):
+    """The views of one journey: its question pages, exit pages, check answers, sending
+    and the confirmation (add another's are in add_another_views.py)."""
 
     # --- the pages ----------------------------------------------------------------------
     def begin(self) -> Response:
@@ -92,12 +51,6 @@ class JourneyPages:
         if not answers and (waiting := self.unfinished()):
             return self.resume(waiting)
         return redirect(self.url(first_unanswered(self.journey, answers)))
-
-    def page_or_404(self, slug: str) -> Page:
-        page = self.journey.page(slug)
-        if page is None:
-            abort(404)
-        return page
 
     def question(self, slug: str) -> View:
         page = self.page_or_404(slug)
@@ -130,29 +83,6 @@ class JourneyPages:
             back_url=self.back(page, answers, changing=changing),
         )
 
-    def onward(self, page: Page, answers: Answers, *, changing: bool) -> Response:
-        missing = first_unanswered(self.journey, answers)
-        if changing:
-            # A changed answer may show a page not answered yet: ask it, then come back.
-            return redirect(self.url(missing, changing=missing is not None))
-        following = page_after(self.journey, answers, page)
-        things = following.add_another if following is not None else None
-        if following is not None and things is not None and not answers.get(things.name):
-            return redirect(self.item_url(following, 1))  # straight to the first thing
-        return redirect(self.url(following))
-
-    def back(self, page: Page, answers: Answers, *, changing: bool) -> str:
-        if changing:
-            return self.url(None)
-        previous = page_before(self.journey, answers, page)
-        return self.url(previous) if previous else url_for("pages.start")
-
-    def form(self, page: Page, data: dict[str, Any], answered: bool) -> QuestionForm:
-        """The page's form: on a POST, what was sent; on a GET, the answer given before."""
-        if request.method != "GET" or not answered:
-            return self.forms[page.slug]()
-        return self.forms[page.slug](formdata=as_form_data(data))
-
     def exit_page(self, page: Page, answers: Answers) -> View:
         assert page.exit is not None
         return render_template(
@@ -160,134 +90,6 @@ class JourneyPages:
             exit=page.exit,
             page_title=page.exit.heading,
             back_url=self.back(page, answers, changing=False),
-        )
-
-    # --- add another ----------------------------------------------------------------------
-    def things_added(self, page: Page, things: AddAnother, answers: Answers) -> View:
-        items: list[Answers] = list(answers.get(things.name) or [])
-        if not items:
-            return redirect(self.item_url(page, 1))
-        changing = request.args.get("change") == "1"
-        at_most = len(items) >= things.maximum
-        question = add_another_question(things)
-        form = form_for([] if at_most else [question])()
-        if form.validate_on_submit():
-            if not at_most and question.answer(form)["add_another"]:
-                return redirect(self.item_url(page, len(items) + 1))
-            answers[finished_key(page)] = True
-            self.store.save(answers)
-            return self.onward(page, answers, changing=changing)
-        summary = [
-            {
-                "key": {
-                    "text": f"{(things.summary_label or sentence_start(things.thing))} {number}"
-                },
-                "value": {
-                    "text": ", ".join(
-                        str(line) for asked in things.questions for line in asked.summary(item)
-                    )
-                },
-                "actions": {
-                    "items": [
-                        {
-                            "href": self.item_url(page, number),
-                            "text": _("Change"),
-                            "visuallyHiddenText": f"{things.thing} {number}",
-                        },
-                        {
-                            "href": url_for(self.endpoint("remove"), slug=page.slug, number=number),
-                            "text": _("Remove"),
-                            "visuallyHiddenText": f"{things.thing} {number}",
-                        },
-                    ]
-                },
-            }
-            for number, item in enumerate(items, start=1)
-        ]
-        heading = _(
-            "You have added %(number)d %(things)s",
-            number=len(items),
-            things=things.thing if len(items) == 1 else things.things,
-        )
-        return render_template(
-            "journey_engine/add_another.html",
-            form=form,
-            question=None if at_most else question,
-            things=things,
-            rows=summary,
-            page_title=heading,
-            back_url=self.back(page, answers, changing=changing),
-        )
-
-    def item(self, slug: str, number: int) -> View:
-        page = self.page_or_404(slug)
-        things = page.add_another
-        answers = self.store.answers()
-        if things is None:
-            abort(404)
-        if missing := first_unanswered(self.journey, answers, before=page):
-            return redirect(self.url(missing))
-        items: list[Answers] = list(answers.get(things.name) or [])
-        if not 1 <= number <= min(len(items) + 1, things.maximum):
-            return redirect(self.url(page))
-        existing = items[number - 1] if number <= len(items) else None
-        changing = request.args.get("change") == "1"
-        data = {
-            k: v
-            for question in things.questions
-            for k, v in question.form_data(existing or {}).items()
-        }
-        form = self.form(page, data, existing is not None)
-        if form.validate_on_submit():
-            item: Answers = {}
-            for question in things.questions:
-                item |= question.answer(form)
-            if existing is None:
-                items.append(item)
-                answers[finished_key(page)] = False
-            else:
-                items[number - 1] = item
-            answers[things.name] = items
-            self.store.save(answers)
-            return redirect(self.url(None) if changing else self.url(page))
-        back = (
-            self.url(None)
-            if changing
-            else (self.url(page) if items else self.back(page, answers, changing=False))
-        )
-        return render_template(
-            "journey_engine/item.html",
-            form=form,
-            things=things,
-            page_title=things.heading,
-            back_url=back,
-        )
-
-    def remove(self, slug: str, number: int) -> View:
-        page = self.page_or_404(slug)
-        things = page.add_another
-        if things is None:
-            abort(404)
-        answers = self.store.answers()
-        items: list[Answers] = list(answers.get(things.name) or [])
-        if not 1 <= number <= len(items):
-            return redirect(self.url(page))
-        question = remove_question(things, number)
-        form = form_for([question])()
-        if form.validate_on_submit():
-            if question.answer(form)["remove"]:
-                del items[number - 1]
-                answers[things.name] = items
-                if len(items) < things.minimum:
-                    answers[finished_key(page)] = False
-                self.store.save(answers)
-            return redirect(self.url(page))
-        return render_template(
-            "journey_engine/question.html",
-            form=form,
-            question=question,
-            page_title=question.label,
-            back_url=self.url(page),
         )
 
     # --- check answers, sending and the confirmation --------------------------------------
@@ -391,16 +193,6 @@ class JourneyPages:
             notes=hooks().confirmation_notes,
             page_title=self.journey.confirmation_heading,
         )
-
-
-def as_form_data(data: dict[str, Any]) -> MultiDict[str, Any]:
-    """Answers as a browser posts them: a list for a name given more than once."""
-    pairs = [
-        (name, value)
-        for name, values in data.items()
-        for value in (values if isinstance(values, list | tuple) else [values])
-    ]
-    return MultiDict(pairs)
 
 
 def journey_blueprint(journey: Journey) -> tuple[Blueprint, JourneyPages]:

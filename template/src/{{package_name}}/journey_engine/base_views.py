@@ -1,0 +1,98 @@
+"""What every page of a journey needs: where things are, the answers so far, the page's
+form, and where a user goes next or back to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from ..journey_state import JourneyStore
+from .flow import first_unanswered, page_after, page_before
+from .forms import QuestionForm, form_for
+from .pages import Journey, Page
+from .questions import Answers
+
+View = str | Response | tuple[str, int]
+
+
+class JourneyViews:
+    """One journey's views share these."""
+
+    def __init__(self, journey: Journey) -> None:
+        self.journey = journey
+        self.forms: dict[str, type[QuestionForm]] = {}
+        for page in journey.pages:
+            if page.question is not None:
+                self.forms[page.slug] = form_for([page.question])
+            elif page.add_another is not None:
+                self.forms[page.slug] = form_for(page.add_another.questions)
+
+    # --- where things are ---------------------------------------------------------------
+    @property
+    def store(self) -> JourneyStore:
+        return JourneyStore(self.journey.name)
+
+    def endpoint(self, name: str) -> str:
+        return f"{self.journey.name}.{name}"
+
+    def url(self, page: Page | None, *, changing: bool = False) -> str:
+        if page is None:
+            return url_for(self.endpoint("check_answers"))
+        return url_for(self.endpoint("question"), slug=page.slug, change="1" if changing else None)
+
+    def item_url(self, page: Page, number: int, *, changing: bool = False) -> str:
+        change = "1" if changing else None
+        return url_for(self.endpoint("item"), slug=page.slug, number=number, change=change)
+
+    def change_url(self, page: Page, number: int | None) -> str:
+        if number is None:
+            return self.url(page, changing=True)
+        return self.item_url(page, number, changing=True)
+
+    def sent_key(self) -> str:
+        return f"{self.journey.name}:sent"
+
+    def confirmed_key(self) -> str:
+        return f"{self.journey.name}:confirmed"
+
+    def page_or_404(self, slug: str) -> Page:
+        page = self.journey.page(slug)
+        if page is None:
+            abort(404)
+        return page
+
+    def onward(self, page: Page, answers: Answers, *, changing: bool) -> Response:
+        missing = first_unanswered(self.journey, answers)
+        if changing:
+            # A changed answer may show a page not answered yet: ask it, then come back.
+            return redirect(self.url(missing, changing=missing is not None))
+        following = page_after(self.journey, answers, page)
+        things = following.add_another if following is not None else None
+        if following is not None and things is not None and not answers.get(things.name):
+            return redirect(self.item_url(following, 1))  # straight to the first thing
+        return redirect(self.url(following))
+
+    def back(self, page: Page, answers: Answers, *, changing: bool) -> str:
+        if changing:
+            return self.url(None)
+        previous = page_before(self.journey, answers, page)
+        return self.url(previous) if previous else url_for("pages.start")
+
+    def form(self, page: Page, data: dict[str, Any], answered: bool) -> QuestionForm:
+        """The page's form: on a POST, what was sent; on a GET, the answer given before."""
+        if request.method != "GET" or not answered:
+            return self.forms[page.slug]()
+        return self.forms[page.slug](formdata=as_form_data(data))
+
+
+def as_form_data(data: dict[str, Any]) -> MultiDict[str, Any]:
+    """Answers as a browser posts them: a list for a name given more than once."""
+    pairs = [
+        (name, value)
+        for name, values in data.items()
+        for value in (values if isinstance(values, list | tuple) else [values])
+    ]
+    return MultiDict(pairs)
