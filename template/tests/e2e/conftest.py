@@ -125,3 +125,9 @@ def without_javascript(browser: Browser, base_url: str) -> Iterator[Page]:
     context.add_cookies([{"name": "cookies_policy", "value": "analytics:no", "url": base_url}])
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_checked() -> set[str]:
+    """Pages axe has checked in this test process, for walks that share pages."""
+    return set()

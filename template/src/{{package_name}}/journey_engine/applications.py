@@ -120,7 +120,8 @@ def complete(session: Session, application_id: int) -> AfterCommit:
     if not isinstance(result, CursorResult) or result.rowcount != 1:
         return []
     application = session.get(Application, application_id)
-    assert application is not None  # it was just updated
+    if application is None:  # it was updated just now, so never; but say so if it were
+        raise LookupError(f"application {application_id} went missing while completing it")
     after_commit: AfterCommit = []
     announce_completion(session, application, after_commit)
     return after_commit

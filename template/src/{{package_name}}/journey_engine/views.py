@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from ..database import db_session
@@ -35,8 +35,8 @@ from .flow import (
     shown_pages,
 )
 from .forms import DeclarationForm
-from .pages import Journey, Page
-from .questions import Answers
+from .pages import Exit, Journey, Page
+from .questions import Answers, Question
 
 SUBMISSION_KEY = f"{INTERNAL}submission_key"  # kept with the answers; not a question
 
@@ -60,14 +60,14 @@ class JourneyPages(AddAnotherViews):
         if page not in shown_pages(self.journey, answers):
             return redirect(self.url(first_unanswered(self.journey, answers)))
         if page.exit is not None:
-            return self.exit_page(page, answers)
+            return self.exit_page(page, page.exit, answers)
         if page.add_another is not None:
             return self.things_added(page, page.add_another, answers)
-        return self.ask(page, answers)
+        if page.question is None:
+            abort(404)
+        return self.ask(page, page.question, answers)
 
-    def ask(self, page: Page, answers: Answers) -> View:
-        question = page.question
-        assert question is not None  # only question pages come here
+    def ask(self, page: Page, question: Question, answers: Answers) -> View:
         changing = request.args.get("change") == "1"
         answered = all(name in answers for name in page.names)
         form = self.form(page, question.form_data(answers), answered)
@@ -83,12 +83,11 @@ class JourneyPages(AddAnotherViews):
             back_url=self.back(page, answers, changing=changing),
         )
 
-    def exit_page(self, page: Page, answers: Answers) -> View:
-        assert page.exit is not None
+    def exit_page(self, page: Page, exit_: Exit, answers: Answers) -> View:
         return render_template(
             "journey_engine/exit.html",
-            exit=page.exit,
-            page_title=page.exit.heading,
+            exit=exit_,
+            page_title=exit_.heading,
             back_url=self.back(page, answers, changing=False),
         )
 

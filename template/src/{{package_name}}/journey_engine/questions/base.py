@@ -126,5 +126,6 @@ class Question:
 
 def rendered(html: object) -> Markup:
     """What a GOV.UK widget or macro gives back: markup it has escaped already."""
-    assert isinstance(html, Markup), "GOV.UK's widgets and macros give Markup"
+    if not isinstance(html, Markup):
+        raise TypeError(f"expected escaped markup from a GOV.UK widget, not {type(html)}")
     return html
