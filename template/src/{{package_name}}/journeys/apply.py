@@ -133,6 +133,8 @@ JOURNEY = Journey(
                 name="fire_safety_certificate",
                 label=_("Do you have a fire safety certificate for performers?"),
                 summary_label=_("Fire safety certificate"),
+                yes=pgettext("do you have", "Yes"),
+                no=pgettext("do you have", "No"),
                 errors={
                     "required": _("Select yes if you have a fire safety certificate for performers")
                 },
@@ -208,6 +210,9 @@ JOURNEY = Journey(
                 name="has_assistants",
                 label=_("Will anyone perform with you?"),
                 summary_label=_("Performs with others"),
+                # The answers' words in context: Welsh answers with the question's verb.
+                yes=pgettext("will anyone perform", "Yes"),
+                no=pgettext("will anyone perform", "No"),
                 errors={"required": _("Select yes if anyone will perform with you")},
                 example=False,
             ),
@@ -237,6 +242,8 @@ JOURNEY = Journey(
                     YesNo(
                         name="over_16",
                         label=_("Are they 16 or older?"),
+                        yes=pgettext("are they", "Yes"),
+                        no=pgettext("are they", "No"),
                         errors={"required": _("Select yes if they are 16 or older")},
                         example=True,
                     ),

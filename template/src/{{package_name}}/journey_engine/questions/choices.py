@@ -166,17 +166,20 @@ def only_when(name: str, value: str) -> Rule:
 @dataclass(frozen=True, kw_only=True)
 class YesNo(Radios):
     """A yes or no question, saved as true or false. `if_yes` and `if_no` are follow-up
-    questions asked under that answer."""
+    questions asked under that answer. `yes` and `no` are the answers' words, where the
+    question needs others (Welsh answers a question with its verb: "Bydd", "Na fydd")."""
 
     if_yes: Question | None = None
     if_no: Question | None = None
+    yes: str | None = None
+    no: str | None = None
     inline: bool = True
     kind: ClassVar[str] = "yes_no"
 
     def __post_init__(self) -> None:
         choices = (
-            Choice("yes", _("Yes"), follow_up=self.if_yes),
-            Choice("no", _("No"), follow_up=self.if_no),
+            Choice("yes", self.yes or _("Yes"), follow_up=self.if_yes),
+            Choice("no", self.no or _("No"), follow_up=self.if_no),
         )
         object.__setattr__(self, "choices", choices)
 
