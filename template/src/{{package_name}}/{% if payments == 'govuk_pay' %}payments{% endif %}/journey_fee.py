@@ -28,7 +28,7 @@ from ..journey_engine import (
     hooks,
     hooks_of,
 )
-from ..service import SERVICES
+from ..service import SERVICE, SERVICES
 from ..text import _
 from .client import BillingAddress, NewPayment, PayError, PaymentState
 from .ledger import SUCCESS, payment_service, returned_payment, settle, take_payment
@@ -91,7 +91,9 @@ def payment_request(journey: Journey, application: Application, token: str) -> N
         amount=fee_pence(),
         reference=application.reference,
         # What Pay's page says the payment is for, in the page's language.
-        description=str(_("%(service)s: application fee", service=SERVICES[language].name))[:255],
+        description=str(
+            _("%(service)s: application fee", service=SERVICES.get(language, SERVICE).name)
+        )[:255],
         return_url=url_for(
             "payments.payment_return", journey=journey.name, token=token, _external=True
         ),
