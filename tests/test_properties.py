@@ -513,7 +513,13 @@ def top_level_imports(project: Path) -> set[str]:
 
 
 def test_a_package_name_that_would_clash_with_an_import_is_refused(template: Path) -> None:
-    everything = {"auth": "one_login", "database": "postgresql", "service_slug": "every-option"}
+    everything = {
+        "auth": "one_login",
+        "database": "postgresql",
+        "payments": "govuk_pay",
+        "welsh": True,
+        "service_slug": "every-option",
+    }
     with tempfile.TemporaryDirectory() as folder:
         project = Path(folder) / "service"
         copy(template, project, everything)
