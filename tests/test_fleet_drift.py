@@ -57,7 +57,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Path:
     replace_in(edited / "noxfile.py", "nox.options.reuse_venv", "# ours\nnox.options.reuse_venv")
     replace_in(edited / "src/edited/journeys/apply.py", '"""', '"""Our journey. ', count=1)
     (edited / "gunicorn.conf.py").unlink()
-    (edited / "docs").mkdir()
+    (edited / "docs").mkdir(exist_ok=True)
     (edited / "docs/runbook.md").write_text("# Runbook\n")
     return folder
 

@@ -61,7 +61,7 @@ def make_typical_edits(project: Path) -> None:
     )
     added = run(["uv", "add", "--quiet", "--no-sync", "humanize>=4"], project)
     assert added.returncode == 0, output_of(added)
-    (project / "docs").mkdir()
+    (project / "docs").mkdir(exist_ok=True)
     (project / "docs" / "runbook.md").write_text("# Runbook\n\nRestart the pods.\n")
     commit_all(project, "Our own changes")
 

@@ -160,8 +160,15 @@ def resolve(template: TemplateClone, release: str) -> str:
     return template.previous if release == "current" else release
 
 
-@pytest.mark.parametrize("answer_set", ANSWER_SETS)
-@pytest.mark.parametrize("release", earlier_releases())
+# Every earlier release with every answer set, and the release before the journey engine
+# (v0.4.0, whose example journey the engine replaced) with the default answers.
+UPDATE_PATHS = [
+    *((release, answer_set) for release in earlier_releases() for answer_set in ANSWER_SETS),
+    ("v0.4.0", "defaults"),
+]
+
+
+@pytest.mark.parametrize(("release", "answer_set"), UPDATE_PATHS)
 def test_an_unedited_service_becomes_a_fresh_copy(
     template: TemplateClone, tmp_path_factory: pytest.TempPathFactory, release: str, answer_set: str
 ) -> None:
@@ -207,7 +214,7 @@ def test_typical_team_edits_survive(
     assert git(project, "show", f"{revision}:docs/runbook.md").startswith("# Runbook")
 
 
-@pytest.mark.parametrize("release", ["v0.3.0", "current"])
+@pytest.mark.parametrize("release", ["v0.3.0", "v0.4.0"])
 def test_a_journey_the_team_edited_is_kept_through_the_fleet(
     template: TemplateClone, tmp_path: Path, release: str
 ) -> None:

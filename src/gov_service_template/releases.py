@@ -97,11 +97,12 @@ def clone_template(
     if clone.git("status", "--porcelain").strip():
         clone.git("commit", "--quiet", "-m", "Work in progress")
 
-    if not clone.git("tag", "--list", "v*").strip():
-        for line in clone.git("log", "--format=%H %s").splitlines():
-            commit, subject = line.split(" ", 1)
-            if match := RELEASE_COMMIT.match(subject):
-                clone.git("tag", match.group(1), commit)
+    # A clone may carry some release tags, all or none: tag each release commit untagged.
+    tagged = set(clone.git("tag", "--list", "v*").split())
+    for line in clone.git("log", "--format=%H %s").splitlines():
+        commit, subject = line.split(" ", 1)
+        if (match := RELEASE_COMMIT.match(subject)) and match.group(1) not in tagged:
+            clone.git("tag", match.group(1), commit)
 
     if not clone.git("tag", "--points-at", "HEAD").strip():
         latest = Version(clone.latest)

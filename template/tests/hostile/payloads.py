@@ -114,6 +114,9 @@ ODD_TEXT = (
 )
 
 KNOWN_HOSTILE = (*REDIRECT_BYPASSES.values(), *MARKUP, *ODD_TEXT)
+# For an answer to a question, which is never an address to go to: the markup and odd
+# text, with a few of the address cases (every one is sent where an address is read).
+ANSWER_HOSTILE = (*MARKUP, *ODD_TEXT, *list(REDIRECT_BYPASSES.values())[::8])
 
 
 def hostile_text() -> st.SearchStrategy[str]:

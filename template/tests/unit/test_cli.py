@@ -51,14 +51,16 @@ def test_db_revision_writes_a_numbered_migration_after_every_head(
 ) -> None:
     with_models(monkeypatch, Column("note", String(200), nullable=True))
     with app.app_context():
-        heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+        script = ScriptDirectory.from_config(alembic_config())
+        heads, number = set(script.get_heads()), cli.next_number(script)
 
     result = app.test_cli_runner().invoke(args=["db", "revision", "-m", "Notes on a licence"])
 
     assert result.exit_code == 0, result.output
-    [written] = migrations_copy.glob("versions/0007_notes_on_a_licence.py")
+    revision = f"{number:04d}_notes_on_a_licence"  # 0007_..., after the template's 0006
+    [written] = migrations_copy.glob(f"versions/{revision}.py")
     text = written.read_text()
-    assert "Revision ID: 0007_notes_on_a_licence" in text
+    assert f"Revision ID: {revision}" in text
     assert all(head in text for head in heads), "it follows every branch, so one head again"
     assert "op.create_table(" in text and "licence_notes" in text
 
@@ -73,9 +75,10 @@ def test_db_revision_refuses_a_column_that_would_fail_on_a_table_with_rows(
         Column("licence_number", String(20), nullable=False)
     )
     monkeypatch.setattr(cli, "Base", SimpleNamespace(metadata=models))
+    before = sorted(migrations_copy.glob("versions/*.py"))
 
     result = app.test_cli_runner().invoke(args=["db", "revision", "-m", "Licence number"])
 
     assert result.exit_code != 0
     assert "applications.licence_number is NOT NULL with no default" in result.output
-    assert not list(migrations_copy.glob("versions/0007_*"))
+    assert sorted(migrations_copy.glob("versions/*.py")) == before, "nothing written"

@@ -111,7 +111,7 @@ class Page:
 @dataclass(frozen=True)
 class Applicant:
     """Which answers say who the application is from, for the features that contact them
-    (a confirmation email, GOV.UK Pay's payment page): the names of those questions."""
+    (a confirmation email, a page for paying a fee): the names of those questions."""
 
     name: str | None = None
     email: str | None = None
