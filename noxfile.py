@@ -64,6 +64,8 @@ def tests(session: nox.Session) -> None:
         workers,
         "--dist",
         "loadgroup",
+        # The slowest tests, so a run creeping towards the time budget says where.
+        "--durations=25",
         *session.posargs,
         env={"PYTHONDONTWRITEBYTECODE": None},
     )
