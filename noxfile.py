@@ -3,6 +3,7 @@
 demo    render the template with default answers into build/demo and serve it
 tests   render several answer sets and run each service's own gates (pytest)
 lint    ruff on this repo's Python; actionlint and zizmor on its workflows
+typecheck  mypy on src/ (the fleet, bench, parity and vendor tools)
 docs    build the MkDocs site, failing on any warning
 vendor  refresh the vendored GOV.UK Frontend assets (and component examples) from npm
 parity  render GOV.UK Frontend's examples through the service's macros, compare markup
@@ -20,7 +21,7 @@ import nox
 
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"
-nox.options.sessions = ["lint", "tests", "docs"]
+nox.options.sessions = ["lint", "typecheck", "tests", "docs"]
 
 ROOT = Path(__file__).parent
 DEMO = ROOT / "build" / "demo"
@@ -84,6 +85,13 @@ def lint(session: nox.Session) -> None:
     # The roll-out workflow platform teams copy is held to the same standard.
     session.run("actionlint", ROLLOUT_EXAMPLE)
     session.run("zizmor", "--offline", ROLLOUT_EXAMPLE)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy on src/: the fleet, bench (its programs too), parity and vendor tools."""
+    install(session, "typecheck", "parity", "bench")
+    session.run("mypy")
 
 
 @nox.session

@@ -41,6 +41,39 @@ ANSWER_SETS: dict[str, dict[str, Any]] = {
     },
 }
 
+# Answer sets for what ANSWER_SETS leaves at its defaults (the database, the deploy target,
+# the fee without One Login). Their gates run too; the other tests render ANSWER_SETS.
+DEPLOY_ANSWER_SETS: dict[str, dict[str, Any]] = {
+    "postgresql-kubernetes-pay": {
+        "database": "postgresql",
+        "use_notify": True,
+        "payments": "govuk_pay",
+    },
+    "no-deploy-target-pay": {"deploy_target": "none", "use_notify": False, "payments": "govuk_pay"},
+}
+GATED_ANSWER_SETS = ANSWER_SETS | DEPLOY_ANSWER_SETS
+# Answers every release since v0.1.0 accepts: services made at each, then updated
+# (test_update_paths.py).
+UPDATE_ANSWER_SETS: dict[str, dict[str, Any]] = {
+    "defaults": {},
+    "standalone-live": {
+        "service_name": "Register a child’s school & nursery place",
+        "organisation": "Office for Schools’ & Nurseries’ Records",
+        "on_govuk": False,
+        "phase": "live",
+        "python_version": "3.12",
+        "use_notify": False,
+        "deploy_target": "none",
+    },
+    "postgresql-custom-names": {
+        "service_name": "Check your fishing rod permit",
+        "service_slug": "rod-permits",
+        "package_name": "rod_permit_service",
+        "phase": "beta",
+        "database": "postgresql",
+    },
+}
+
 GIT_IDENTITY = git_identity("Template Tests", "template-tests@example.gov.uk")
 # The first commit the service's own `nox -s setup` makes.
 FIRST_COMMIT = "Create service from Gov Service Template"

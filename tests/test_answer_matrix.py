@@ -16,8 +16,7 @@ import pytest
 import yaml
 from allpairspy import AllPairs
 
-from tests.support import ROOT, output_of, render, run
-from tests.test_generated_gates import ANSWERS
+from tests.support import GATED_ANSWER_SETS, ROOT, output_of, render, run
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +42,9 @@ def matrix_defaults() -> dict[str, Any]:
 
 QUESTIONS = matrix_questions()
 # What each answer set of the gates answers to the matrix's questions, defaults included.
-GATED = [matrix_defaults() | {q: a[q] for q in QUESTIONS if q in a} for a in ANSWERS.values()]
+GATED = [
+    matrix_defaults() | {q: a[q] for q in QUESTIONS if q in a} for a in GATED_ANSWER_SETS.values()
+]
 COMBINATIONS = [
     dict(zip(QUESTIONS, values, strict=True))
     for values in AllPairs(

@@ -3,7 +3,6 @@ fleet section measures every command it names, at a tiny size."""
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
@@ -12,34 +11,36 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gov_service_template.bench import (
-    BARE_JOURNEY,
+from gov_service_template.bench.cli import parse
+from gov_service_template.bench.fleet import (
     FLEET,
     FLEET_COMMANDS,
-    FLEET_STATUS_100,
-    FLEET_UPDATE_PER_CORE,
     GROWTH_WITH_EVERY_PAIR_ONLY,
-    Figure,
     FleetRun,
-    Report,
     bench_fleet,
-    clean_env,
-    copy_command,
     fleet_figure,
     fleet_pairs,
     fleet_problem,
-    git,
-    journey_answers,
-    journey_locustfile,
-    make_empty_template,
-    parse,
     render_fleet,
-    run,
     status_of_100,
     update_branches,
-    update_command,
     update_per_core,
-    worker_memory,
+)
+from gov_service_template.bench.generation import make_empty_template
+from gov_service_template.bench.journey import journey_answers, journey_settings, worker_memory
+from gov_service_template.bench.report import (
+    FLEET_STATUS_100,
+    FLEET_UPDATE_PER_CORE,
+    Figure,
+    Report,
+)
+from gov_service_template.bench.running import (
+    PROGRAMS,
+    clean_env,
+    copy_command,
+    git,
+    run,
+    update_command,
 )
 from gov_service_template.releases import git as git_output
 from tests.releases import clone_template
@@ -226,21 +227,31 @@ def test_the_fleets_services_are_repositories_of_their_own(tmp_path: Path) -> No
     assert (second / "README.md").read_text() != "changed\n"
 
 
-def test_the_journey_load_and_its_baseline_are_real_python(rendered: dict[str, Path]) -> None:
+def test_the_journey_load_reads_the_example_answers_as_given(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
     answers = journey_answers(rendered["defaults"])
-    locustfile = journey_locustfile(answers)
 
-    compile(locustfile, "locustfile.py", "exec")
-    compile(BARE_JOURNEY, "bare_journey.py", "exec")
-    for user_class in ("QuestionPage", "AnswerPost", "CheckAnswers"):
-        assert f"class {user_class}(Journey):" in locustfile
+    settings = json.loads(journey_settings(answers, tmp_path).read_text())
+
     assert {"name", "email", "act"} <= set(answers)
     # The answers reach the load as given, line breaks and all.
-    assignment = next(line for line in locustfile.splitlines() if line.startswith("ANSWERS_JSON"))
-    value = ast.parse(assignment).body[0].value
-    assert json.loads(ast.literal_eval(value)) == answers
+    assert settings["answers"] == answers
     assert "\n" in answers["act"]["act"]
     assert answers["email"] == {"email": "ada@example.com"}
+    assert settings["first_page"] == f"/apply/{next(iter(answers))}"
+    slugs = {settings[page].rsplit("/", 1)[1] for page in ("question_page", "answer_posted")}
+    assert slugs <= set(answers)
+
+
+def test_the_programs_the_bench_runs_are_files_with_what_it_calls() -> None:
+    programs = {path.name: path.read_text() for path in PROGRAMS.glob("*.py")}
+
+    for user_class in ("QuestionPage", "AnswerPost", "CheckAnswers"):
+        assert f"class {user_class}(Journey):" in programs["journey_load.py"]
+    assert "class StartPage(" in programs["start_page_load.py"]
+    for app in ("bare_start_page.py", "bare_journey.py"):
+        assert "def create_app() -> Flask:" in programs[app]
 
 
 def test_worker_memory_is_read_for_each_child() -> None:

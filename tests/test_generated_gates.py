@@ -14,20 +14,11 @@ from typing import Any
 
 import pytest
 
-from tests.support import ANSWER_SETS, output_of, render, run
+from tests.support import GATED_ANSWER_SETS, output_of, render, run
 
 pytestmark = pytest.mark.slow
 
 EVERY_GATE = ["lint", "typecheck", "tests", "e2e", "audit", "docker-lint", "manifests", "workflows"]
-# Answer sets of this file's own, for what ANSWER_SETS leaves at its defaults.
-DEPLOY_ANSWER_SETS: dict[str, dict[str, Any]] = {
-    "postgresql-kubernetes-pay": {
-        "database": "postgresql",
-        "use_notify": True,
-        "payments": "govuk_pay",
-    },
-    "no-deploy-target-pay": {"deploy_target": "none", "use_notify": False, "payments": "govuk_pay"},
-}
 GATES: dict[str, list[str]] = {
     "defaults": EVERY_GATE,
     "standalone-live-py312": ["lint", "typecheck", "tests", "e2e", "docker-lint"],
@@ -37,7 +28,6 @@ GATES: dict[str, list[str]] = {
     # beta-custom-names-py313, which has the fee too; the unit tests cover Notify's part.
     "no-deploy-target-pay": ["lint", "typecheck", "tests", "workflows"],
 }
-ANSWERS = ANSWER_SETS | DEPLOY_ANSWER_SETS
 # pip-audit asks PyPI's JSON API about each locked release; a stable one to try first.
 VULNERABILITY_DATA = "https://pypi.org/pypi/flask/3.0.0/json"
 
@@ -55,7 +45,7 @@ def nox(project: Path, *sessions: str) -> Any:
 
 
 def test_every_answer_set_has_gates() -> None:
-    assert set(GATES) == set(ANSWERS)
+    assert set(GATES) == set(GATED_ANSWER_SETS)
     assert set(EVERY_GATE) == set(GATES["defaults"])
     for gates in GATES.values():
         assert {"lint", "tests"} <= set(gates)
@@ -63,7 +53,7 @@ def test_every_answer_set_has_gates() -> None:
 
 @pytest.mark.parametrize("name", list(GATES))
 def test_generated_service_passes_its_own_gates(tmp_path: Path, name: str) -> None:
-    project = render(tmp_path / "service", ANSWERS[name])
+    project = render(tmp_path / "service", GATED_ANSWER_SETS[name])
     gates = GATES[name]
     audit_offline = "audit" in gates and not vulnerability_data_reachable()
     if audit_offline:

@@ -22,6 +22,7 @@ from gov_service_template.fleet import conflicted_files
 from gov_service_template.releases import git
 from tests.releases import TemplateClone, clone_template
 from tests.support import (
+    UPDATE_ANSWER_SETS,
     answers_file,
     output_of,
     project_env,
@@ -33,25 +34,6 @@ from tests.support import (
 
 pytestmark = pytest.mark.slow
 
-ANSWER_SETS: dict[str, dict[str, Any]] = {
-    "defaults": {},
-    "standalone-live": {
-        "service_name": "Register a child’s school & nursery place",
-        "organisation": "Office for Schools’ & Nurseries’ Records",
-        "on_govuk": False,
-        "phase": "live",
-        "python_version": "3.12",
-        "use_notify": False,
-        "deploy_target": "none",
-    },
-    "postgresql-custom-names": {
-        "service_name": "Check your fishing rod permit",
-        "service_slug": "rod-permits",
-        "package_name": "rod_permit_service",
-        "phase": "beta",
-        "database": "postgresql",
-    },
-}
 # The releases before the trust-free one. Later releases join the matrix by being tagged.
 FIRST_RELEASES = ["v0.1.0", "v0.2.0"]
 UNSAFE_FEATURES = ("_tasks", "_migrations", "_jinja_extensions")
@@ -163,7 +145,7 @@ def resolve(template: TemplateClone, release: str) -> str:
 # Every earlier release with every answer set, and the release before the journey engine
 # (v0.4.0, whose example journey the engine replaced) with the default answers.
 UPDATE_PATHS = [
-    *((release, answer_set) for release in earlier_releases() for answer_set in ANSWER_SETS),
+    *((release, answer_set) for release in earlier_releases() for answer_set in UPDATE_ANSWER_SETS),
     ("v0.4.0", "defaults"),
 ]
 
@@ -174,7 +156,7 @@ def test_an_unedited_service_becomes_a_fresh_copy(
 ) -> None:
     folder = tmp_path_factory.mktemp(f"{release}-{answer_set}")
     old = resolve(template, release)
-    project = committed_service(folder / "service", template, old, ANSWER_SETS[answer_set])
+    project = committed_service(folder / "service", template, old, UPDATE_ANSWER_SETS[answer_set])
 
     revision = update(template, project, old)
 
@@ -195,13 +177,13 @@ def test_an_unedited_service_becomes_a_fresh_copy(
     )
 
 
-@pytest.mark.parametrize("answer_set", ANSWER_SETS)
+@pytest.mark.parametrize("answer_set", UPDATE_ANSWER_SETS)
 @pytest.mark.parametrize("release", earlier_releases())
 def test_typical_team_edits_survive(
     template: TemplateClone, tmp_path: Path, release: str, answer_set: str
 ) -> None:
     old = resolve(template, release)
-    project = committed_service(tmp_path / "service", template, old, ANSWER_SETS[answer_set])
+    project = committed_service(tmp_path / "service", template, old, UPDATE_ANSWER_SETS[answer_set])
     typical_edits(project)
 
     revision = update(template, project, old)
