@@ -144,7 +144,10 @@ def test_update_touches_only_what_it_should(fleet: Fleet) -> None:
         p.name: (git(p, "rev-parse", "HEAD"), git(p, "status", "--porcelain")) for p in projects
     }
 
-    code, results = fleet_json("update", fleet.folder, "--test-command", TEST_COMMAND)
+    logs = fleet.folder.parent / "logs"
+    code, results = fleet_json(
+        "update", fleet.folder, "--test-command", TEST_COMMAND, "--logs", logs
+    )
 
     assert code == 1, "a conflict makes the run fail, so a pipeline notices"
     outcomes = {str(result["service"]): result for result in results}
@@ -157,10 +160,6 @@ def test_update_touches_only_what_it_should(fleet: Fleet) -> None:
         assert git(project, "branch", "--show-current") == "main"
         assert git(project, "rev-parse", "HEAD") == head
         assert git(project, "status", "--porcelain") == status
-        if name == DIRTY:
-            assert result["outcome"] == "skipped"
-            assert git(project, "branch", "--list", branch) == ""
-            continue
         assert result["branch"] == branch
         assert git(project, "rev-parse", f"{branch}~1") == head, "one commit on top"
         if name == CONFLICTING:
@@ -172,9 +171,17 @@ def test_update_touches_only_what_it_should(fleet: Fleet) -> None:
         elif name == FAILING_TESTS:
             assert result["outcome"] == "tests failed"
             assert "test_privacy_notice_keeps_our_wording" in str(result["log"])
+            # Every command of the update, with its whole output, kept in the run's logs.
+            log = Path(str(result["log_file"]))
+            assert log.parent == logs
+            assert "copier update" in log.read_text()
+            assert "test_privacy_notice_keeps_our_wording" in log.read_text()
         else:
             assert result["outcome"] == "updated", f"{result['detail']}\n{result['log']}"
+            assert result["log_file"] is None
             updated = git(project, "show", f"{branch}:{privacy(project).relative_to(project)}")
             assert "We never use it for marketing." in updated
+            # Made from what was committed: work under way stays in the work tree only.
+            assert ("About us" in updated) is False
             if name in EDITED:
                 assert "How long we keep your information" in updated

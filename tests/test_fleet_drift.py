@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -59,7 +61,17 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (edited / "gunicorn.conf.py").unlink()
     (edited / "docs").mkdir(exist_ok=True)
     (edited / "docs/runbook.md").write_text("# Runbook\n")
+    git(edited, "add", "--all")
+    git(edited, "commit", "--quiet", "-m", "Our changes")
+    # Work under way, not committed: drift and status read what is committed.
+    replace_in(edited / "Dockerfile", "FROM", "# trying something\nFROM", count=1)
     return folder
+
+
+def git(repo: Path, *args: str) -> str:
+    result = run(["git", *args], repo)
+    assert result.returncode == 0, output_of(result)
+    return result.stdout
 
 
 @pytest.mark.slow
@@ -121,3 +133,61 @@ def test_status_is_one_line_a_service_and_answers_on_request(services: Path) -> 
     assert "up to date" in lines[1]
     assert "service_slug=untouched" in detailed.stdout
     assert "service_slug" not in plain.stdout
+
+
+@pytest.mark.slow
+def test_status_reads_the_committed_answers_and_flags_a_half_written_file(
+    services: Path, tmp_path: Path
+) -> None:
+    half = tmp_path / "half-written"
+    shutil.copytree(services / "untouched", half, symlinks=True)
+    committed = (half / ".copier-answers.yml").read_text()
+    release = re.search(r"^_commit: (\S+)$", committed, re.MULTILINE)
+    assert release is not None
+    # What a killed update leaves: the next release's answers, not committed.
+    replace_in(half / ".copier-answers.yml", f"_commit: {release[1]}", "_commit: v99.0.0")
+
+    result = run([*FLEET, "status", "--json", half], tmp_path)
+
+    (status,) = json.loads(result.stdout)["services"]
+    assert f"v{status['version']}" == release[1]
+    assert status["half_finished"] is True
+    line = run([*FLEET, "status", half], tmp_path).stdout
+    assert "update in progress or left half-finished" in line
+
+
+@pytest.mark.slow
+def test_every_path_given_gets_a_row_with_its_cause(services: Path, tmp_path: Path) -> None:
+    no_answers = tmp_path / "no-answers"
+    shutil.copytree(services / "untouched", no_answers, symlinks=True)
+    git(no_answers, "rm", "--quiet", ".copier-answers.yml")
+    git(no_answers, "commit", "--quiet", "-m", "Lose the answers")
+    not_a_repository = tmp_path / "not-a-repository"
+    shutil.copytree(services / "untouched", not_a_repository, ignore=shutil.ignore_patterns(".git"))
+    other = tmp_path / "other-template"
+    shutil.copytree(services / "untouched", other, symlinks=True)
+    (other / ".copier-answers.yml").write_text("_src_path: gh:someone/else\n_commit: v1.0.0\n")
+    git(other, "commit", "--quiet", "--all", "-m", "Another template")
+    unreadable = tmp_path / "unreadable"
+    shutil.copytree(services / "untouched", unreadable, symlinks=True)
+    (unreadable / ".copier-answers.yml").write_text("_commit: [v1\n")
+    git(unreadable, "commit", "--quiet", "--all", "-m", "Broken answers")
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    paths = [no_answers, not_a_repository, other, unreadable, empty, tmp_path / "missing"]
+    paths.append(services / "untouched")
+
+    commands = {"status": ["status"], "update": ["update", "--test-command", "true"]}
+    for command in commands.values():
+        result = run([*FLEET, *command, "--json", *paths], tmp_path)
+
+        rows = {row["service"]: row for row in json.loads(result.stdout)["services"]}
+        assert result.returncode == 1, output_of(result)
+        causes = {name: row.get("error") or row.get("detail") for name, row in rows.items()}
+        assert set(causes) == {path.name for path in paths}, command[0]
+        assert "no .copier-answers.yml" in causes["no-answers"]
+        assert "not a git repository" in causes["not-a-repository"]
+        assert "another template" in causes["other-template"]
+        assert "not valid YAML" in causes["unreadable"]
+        assert "not a service" in causes["empty-folder"]
+        assert "no such folder" in causes["missing"]

@@ -4,10 +4,12 @@ branch), says why, and the run goes on with the other services."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -186,3 +188,108 @@ def test_ctrl_c_stops_the_run_and_puts_every_service_back(
     assert "put back as it was" in stderr
     assert "Traceback" not in stderr
     assert [snapshot(service) for service in services] == before
+
+
+STAGES = ("copier update", "fix-ups", "uv lock", "commit", "tests")
+
+
+def tree_hash(project: Path) -> str:
+    """Every file of the work tree (git's own folder aside), names and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(project.rglob("*")):
+        if ".git" in path.relative_to(project).parts or path.is_dir():
+            continue
+        digest.update(str(path.relative_to(project)).encode() + b"\0")
+        digest.update(str(path.readlink()).encode() if path.is_symlink() else path.read_bytes())
+    return digest.hexdigest()
+
+
+def team_state(project: Path) -> tuple[str, str, str, str, str]:
+    """What the team has: checked-out branch, HEAD, status, index and files."""
+
+    def git(*args: str) -> str:
+        return run(["git", *args], project).stdout
+
+    return (
+        git("branch", "--show-current"),
+        git("rev-parse", "HEAD"),
+        git("status", "--porcelain", "--untracked-files=all"),
+        git("ls-files", "--stage"),
+        tree_hash(project),
+    )
+
+
+def processes_in(folder: Path) -> list[str]:
+    """Processes working in folder (their current directory is in it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cwd = (entry / "cwd").readlink()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if cwd == folder or folder in cwd.parents:
+            found.append(f"{entry.name}: {command} (in {cwd})")
+    return found
+
+
+def test_sigkill_at_any_stage_leaves_the_team_as_it_was_and_the_next_run_finishes(
+    services: list[Path], tmp_path: Path
+) -> None:
+    service = services[0]
+    # Work under way in the team's tree: the update must neither need nor touch it.
+    replace_in(service / "README.md", "#", "# (draft)", count=1)
+    work = tmp_path / "run"
+    temporary = tmp_path / "tmp"
+    work.mkdir()
+    temporary.mkdir()
+    before = team_state(service)
+
+    for stage in STAGES:
+        test_command = "sleep 60" if stage == "tests" else "true"
+        command = [*FLEET, "update", "--json", "--test-command", test_command, service]
+        env = {"GST_FLEET_FAULT_TEST_KILL_AT": stage, "TMPDIR": str(temporary)}
+        killed = run(command, work, timeout=600, **env)
+
+        assert killed.returncode == -signal.SIGKILL, f"{stage}: {output_of(killed)}"
+        assert team_state(service) == before, stage
+        deadline = time.monotonic() + 20
+        while processes_in(tmp_path) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert processes_in(tmp_path) == [], f"left running after a kill at {stage}"
+
+    result, outcomes = fleet_update("--test-command", "true", service, TMPDIR=str(temporary))
+
+    assert result.returncode == 0, output_of(result)
+    outcome = outcomes[service.name]
+    assert outcome["outcome"] == "updated", outcome
+    recovered = " ".join(outcome["recovered"])
+    assert "took over the lock of a run that stopped" in recovered
+    assert "removed the work tree a stopped run left" in recovered
+    assert team_state(service) == before
+    assert run(["git", "worktree", "list"], service).stdout.count("\n") == 1
+    run(["git", "checkout", "--", "README.md"], service)
+    assert run(["git", "branch", "-D", "template-update"], service).returncode == 0
+
+
+def test_a_service_another_live_run_holds_is_skipped(services: list[Path]) -> None:
+    service = services[1]
+    # A run still going, as far as the lock can tell: a live process of the tool's.
+    other_run = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(120)", "gov_service_template.fleet"]
+    )
+    lock = service / ".git" / "gst-fleet.lock"
+    lock.write_text(json.dumps({"pid": other_run.pid, "host": socket.gethostname()}))
+    try:
+        result, outcomes = fleet_update("--test-command", "true", service)
+    finally:
+        other_run.kill()
+        other_run.wait()
+    holder = json.loads(lock.read_text())
+    lock.unlink()
+
+    assert outcomes[service.name]["outcome"] == "skipped", output_of(result)
+    assert f"process {other_run.pid}" in outcomes[service.name]["detail"]
+    assert holder["pid"] == other_run.pid, "a live run's lock is left to it"

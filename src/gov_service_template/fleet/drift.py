@@ -1,7 +1,7 @@
 """`gst-fleet drift`: which files each team has changed since its template release.
 
 The service's recorded release is rendered with its recorded answers (no trust needed)
-and compared, file by file, with the service's work tree. Each file that differs is
+and compared, file by file, with what the service has committed (HEAD). Each file that differs is
 changed, deleted or added by the team, and owned by the template, shared, or the
 service's own, as `template-files.yml` says. A changed or deleted template-owned file is
 **flagged**: every update will have to merge it again, so a platform team looks at it.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import subprocess
+import tarfile
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -64,10 +65,16 @@ def owner_of(path: str, ownership: Mapping[str, list[str]], answers: Mapping[str
     return "template"
 
 
-def service_files(repo: Path) -> dict[str, Path]:
-    """Every file the service has, tracked or new, but not ignored."""
-    listed = git(repo, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
-    return {name: repo / name for name in listed.split("\0") if name and (repo / name).is_file()}
+def committed_files(repo: Path, folder: Path) -> dict[str, Path]:
+    """Every file the service has committed (HEAD), written out into folder: drift is
+    what the team's history holds, whatever its work tree has under way."""
+    archive = folder / "head.tar"
+    git(repo, "archive", "--format=tar", f"--output={archive}", "HEAD")
+    files = folder / "head"
+    with tarfile.open(archive) as tar:
+        tar.extractall(files, filter="data")
+    archive.unlink()
+    return rendered_files(files)
 
 
 def rendered_files(folder: Path) -> dict[str, Path]:
@@ -124,7 +131,8 @@ def service_drift(repo: Path) -> ServiceDrift:
             rules = template_rules(template, "HEAD")
         with tempfile.TemporaryDirectory(prefix="gst-fleet-drift-") as folder:
             rendered = render_release(template, result.release, answers, Path(folder) / "s")
-            result.files = compare(service_files(repo), rendered_files(rendered), rules, answers)
+            committed = committed_files(repo, Path(folder))
+            result.files = compare(committed, rendered_files(rendered), rules, answers)
     except (FleetError, OSError, KeyError, subprocess.CalledProcessError) as error:
         result.error = str(error)
         return result

@@ -18,14 +18,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gov_service_template.fleet.fixups import version_of
+from gov_service_template.fleet.results import UpdateResult
 from gov_service_template.fleet.running import FleetError, git
 from gov_service_template.fleet.template import file_at
-
-if TYPE_CHECKING:
-    from gov_service_template.fleet.update import UpdateResult
 
 DEFAULT_API = "https://api.github.com"
 # GitHub refuses bodies over 65,536 characters.

@@ -1,7 +1,11 @@
 """Running git, Copier and a service's own commands for the fleet tool.
 
 Every command runs in a process group of its own, so a timeout or Ctrl-C can stop it and
-everything it started (a test run's workers, a browser), not only the first process.
+everything it started (a test run's workers, a browser), not only the first process; and
+a watchdog process kills those groups if the run itself is killed (watchdog.py).
+
+Each service's commands and their output are kept in its transcript, which the run writes
+to its log folder when the service's update does not succeed.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,6 +36,8 @@ FALLBACK_IDENTITY = (
 STOPPING = threading.Event()
 _running: set[subprocess.Popen[str]] = set()
 _running_lock = threading.Lock()
+_watchdog: subprocess.Popen[str] | None = None
+_transcripts = threading.local()
 
 
 class FleetError(RuntimeError):
@@ -56,6 +63,7 @@ def run(
     timeout: float | None = None,
     stoppable: bool = True,
     input: str | None = None,
+    stage: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run a command to its end, or until timeout (seconds) or the run stopping.
 
@@ -77,6 +85,9 @@ def run(
         )
     except OSError as error:
         raise FleetError(f"could not run `{command[0]}`: {error.strerror or error}") from error
+    watch(process.pid)
+    if stage is not None:
+        fault_point(stage, started=True)
     if stoppable:
         # Registered, then checked: a stop that came while this started still kills it.
         # (stop_everything sets STOPPING before it reads the set, under the same lock.)
@@ -94,12 +105,70 @@ def run(
     finally:
         with _running_lock:
             _running.discard(process)
+        unwatch(process.pid)
     if stoppable and STOPPING.is_set() and process.returncode < 0:
         raise RunStoppedError
     result = subprocess.CompletedProcess(list(command), process.returncode, stdout, stderr)
+    record(cwd, result)
     if check and result.returncode != 0:
         raise FleetError(f"`{shlex.join(command)}` failed: {last_line(result)}")
     return result
+
+
+# For the fault tests only: the run kills itself (SIGKILL, as a runner past its time limit
+# or the OOM killer would) at the stage named here, a second into its command, if any.
+KILL_AT = "GST_FLEET_FAULT_TEST_KILL_AT"
+
+
+def fault_point(stage: str, *, started: bool = False) -> None:
+    if os.environ.get(KILL_AT) == stage:
+        if started:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _tell_watchdog(line: str) -> None:
+    """Tell the watchdog (started with the first command) about a process group."""
+    global _watchdog  # one per run, like the set of running commands above
+    with _running_lock:
+        if _watchdog is None or _watchdog.poll() is not None:
+            program = Path(__file__).with_name("watchdog.py")
+            _watchdog = subprocess.Popen(
+                [sys.executable, "-I", str(program)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                start_new_session=True,  # Ctrl-C to the run must not stop it first
+            )
+        if _watchdog.stdin is not None:
+            with contextlib.suppress(OSError):
+                _watchdog.stdin.write(line + "\n")
+                _watchdog.stdin.flush()
+
+
+def watch(group: int) -> None:
+    _tell_watchdog(f"+ {group}")
+
+
+def unwatch(group: int) -> None:
+    _tell_watchdog(f"- {group}")
+
+
+def start_transcript() -> list[str]:
+    """Keep, from now on, every command this thread runs and its output (one service's)."""
+    transcript: list[str] = []
+    _transcripts.current = transcript
+    return transcript
+
+
+def record(cwd: Path, result: subprocess.CompletedProcess[str]) -> None:
+    transcript: list[str] | None = getattr(_transcripts, "current", None)
+    if transcript is not None:
+        transcript.append(
+            f"$ {shlex.join(result.args)}    (in {cwd}; exit status {result.returncode})\n"
+            f"{result.stdout}{result.stderr}"
+        )
 
 
 def _kill(process: subprocess.Popen[str]) -> None:
@@ -125,6 +194,7 @@ def git(repo: Path, *args: str, check: bool = True, stoppable: bool = True) -> s
     return run(["git", *args], repo, check=check, stoppable=stoppable).stdout
 
 
-def commit(repo: Path, message: str) -> None:
+def commit(repo: Path, message: str, stage: str | None = None) -> None:
     identity = () if git(repo, "config", "user.email", check=False).strip() else FALLBACK_IDENTITY
-    git(repo, *identity, "commit", "--quiet", "--no-verify", "-m", message)
+    command = ["git", *identity, "commit", "--quiet", "--no-verify", "-m", message]
+    run(command, repo, stage=stage)

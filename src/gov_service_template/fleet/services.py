@@ -39,35 +39,99 @@ class ServiceStatus:
     latest: str | None = None
     behind: int | None = None
     dirty: bool = False
+    # The work tree's answers file differs from the committed one: an update under way, or
+    # one that stopped half-way (the versions above are the committed ones).
+    half_finished: bool = False
     answers: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
 
 
 def discover_services(paths: Iterable[Path]) -> list[Path]:
-    """Services named by paths: repositories, folders of repositories, or list files."""
+    """Services named by paths: repositories, folders of repositories, or list files.
+
+    Every path named (on the command line or in a list file) is a service of the run unless
+    it is a folder of services, so a path that is not a service still gets its row, with
+    the reason. A folder holding no service is itself a row ("not a service").
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_file():
             listed = [line.split("#", 1)[0].strip() for line in path.read_text().splitlines()]
             found += discover_services(path.parent / entry for entry in listed if entry)
-        elif (path / ANSWERS_FILE).is_file():
-            found.append(path.resolve())
-        elif path.is_dir():
-            found += sorted(
-                child.resolve() for child in path.iterdir() if (child / ANSWERS_FILE).is_file()
-            )
+        elif path.is_dir() and not is_service_like(path):
+            children = sorted(child.resolve() for child in path.iterdir() if is_service(child))
+            found += children or [path.resolve()]
         else:
-            raise FleetError(f"{path}: not a service, a folder of services or a list of them")
+            found.append(path.resolve() if path.exists() else path.absolute())
     return list(dict.fromkeys(found))
 
 
-def read_answers(repo: Path) -> dict[str, Any]:
-    answers: dict[str, Any] = yaml.safe_load((repo / ANSWERS_FILE).read_text()) or {}
+def is_service(path: Path) -> bool:
+    return (path / ANSWERS_FILE).is_file()
+
+
+def is_service_like(path: Path) -> bool:
+    """A service, or a repository that ought to be one (its answers file lost)."""
+    return is_service(path) or (path / ".git").exists()
+
+
+def read_answers(repo: Path, revision: str = "HEAD") -> dict[str, Any]:
+    """The answers file as committed (at revision): what the service's history says, not
+    what a half-finished update may have left in its work tree."""
+    problem = service_problem(repo)
+    if problem:
+        raise FleetError(problem)
+    shown = run(["git", "show", f"{revision}:{ANSWERS_FILE}"], repo, check=False)
+    if shown.returncode != 0:
+        if (repo / ANSWERS_FILE).is_file():
+            raise FleetError(f"{ANSWERS_FILE} is not committed: commit it, then run again")
+        raise FleetError(f"no {ANSWERS_FILE} at {revision}: not made from a template")
+    return parse_answers(shown.stdout)
+
+
+def service_problem(repo: Path) -> str | None:
+    """Why a path cannot be a service of the fleet, or None."""
+    if not repo.exists():
+        return "no such folder"
+    if not repo.is_dir():
+        return "not a folder"
+    if not (repo / ".git").exists():
+        if is_service(repo):
+            return "not a git repository: the fleet updates services through git"
+        return "not a service: no .copier-answers.yml and not a git repository"
+    if not is_service(repo) and not git_has(repo, ANSWERS_FILE):
+        return f"no {ANSWERS_FILE}: made some other way, or the file was deleted"
+    return None
+
+
+def git_has(repo: Path, path: str) -> bool:
+    listed = run(["git", "ls-tree", "--name-only", "HEAD", "--", path], repo, check=False)
+    return bool(listed.stdout.strip())
+
+
+def parse_answers(text: str) -> dict[str, Any]:
+    try:
+        answers = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise FleetError(f"{ANSWERS_FILE} is not valid YAML: {error}") from error
+    if not isinstance(answers, dict):
+        raise FleetError(f"{ANSWERS_FILE} holds no answers")
+    if "service_name" not in answers:
+        template = answers.get("_src_path", "an unknown template")
+        raise FleetError(f"answers from another template ({template}): not a service of ours")
     return answers
 
 
 def is_dirty(repo: Path) -> bool:
     return bool(git(repo, "status", "--porcelain").strip())
+
+
+def work_tree_answers_differ(repo: Path) -> bool:
+    try:
+        in_work_tree = (repo / ANSWERS_FILE).read_text()
+    except OSError:
+        return True
+    return run(["git", "show", f"HEAD:{ANSWERS_FILE}"], repo, check=False).stdout != in_work_tree
 
 
 @cache
@@ -117,12 +181,15 @@ def versions_of(repo: Path, answers: dict[str, Any]) -> tuple[str, str]:
 
 
 def service_status(repo: Path) -> ServiceStatus:
+    """Where the service is, from its committed state; a path that is not a service, or
+    whose answers cannot be read, has its reason in `error`."""
     status = ServiceStatus(service=repo.name, path=str(repo))
     try:
         answers = read_answers(repo)
         status.template = answers.get("_src_path")
         status.answers = {key: value for key, value in answers.items() if not key.startswith("_")}
         status.dirty = is_dirty(repo)
+        status.half_finished = status.dirty and work_tree_answers_differ(repo)
         status.version, status.latest = versions_of(repo, answers)
         current, latest = Version(status.version), Version(status.latest)
         versions = release_versions(str(status.template))

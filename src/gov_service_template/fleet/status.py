@@ -1,7 +1,11 @@
 """`gst-fleet status`: which release each service is on, and how far behind it is.
 
 One line per service, so a fleet of hundreds reads at a glance; --answers adds each
-service's answers on the line below, --json everything (docs/fleet-json.md).
+service's answers on the line below, --json everything (docs/fleet-json.md). Versions are
+read from what each service has committed (HEAD), never from its work tree.
+
+Exit status: 0 when every path is a service whose status was read; 1 when any row is an
+error (not a service, not a repository, answers unreadable, the template unreachable).
 """
 
 from __future__ import annotations
@@ -24,6 +28,11 @@ def status_line(status: ServiceStatus, width: int) -> str:
         return f"{status.service:<{width}}  error: {status.error}"
     behind = "up to date" if not status.behind else f"{status.behind} behind"
     uncommitted = "  uncommitted changes" if status.dirty else ""
+    if status.half_finished:
+        uncommitted = (
+            "  answers in the work tree differ from HEAD's: "
+            "an update in progress or left half-finished"
+        )
     return (
         f"{status.service:<{width}}  {status.version} (latest {status.latest})  "
         f"{behind}{uncommitted}"

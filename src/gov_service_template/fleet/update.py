@@ -1,14 +1,21 @@
 """`gst-fleet update`: roll a template release out to every service that is behind.
 
-For each service that is behind and has no uncommitted changes, on the branch
-`template-update` (made afresh from the branch the service is on): `copier update`, the
-update fix-ups, one commit (conflict markers included, for the team to resolve), `uv lock`,
-the service's tests; then back to the branch it started on. With --push the branch goes to
+For each service that is behind, on the branch `template-update` (made afresh from the
+commit the team's branch is on), in a temporary work tree of the run's own: `copier
+update`, the update fix-ups, one commit (conflict markers included, for the team to
+resolve), `uv lock`, the service's tests. The branch the team has checked out, its files
+and its index are never touched, whatever happens. With --push the branch goes to
 `origin`; with --open-pr a pull request is opened or brought up to date.
 
 Whatever goes wrong in one service (a tool missing, a command failing, hanging past
---timeout, Ctrl-C) leaves it exactly as it was, is reported as `error` with the cause, and
-the run goes on with the others.
+--timeout, Ctrl-C) is reported as `error` with the cause, its commands' output kept in
+the run's log folder, and the run goes on with the others. A run that is killed outright
+(SIGKILL) leaves the team's branch as it was; the next run clears what it left
+(recovery.py).
+
+Exit status: 0 when every service updated or was up to date; 1 when any service had
+conflicts, failed its tests, was in error or not run; 2 when the run could not start
+(a tool missing); 130 when it was stopped (Ctrl-C, SIGTERM).
 """
 
 from __future__ import annotations
@@ -18,26 +25,36 @@ import shlex
 import shutil
 import signal
 import sys
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
 from rich.console import Console
-from rich.table import Table
 
 from gov_service_template.fleet import pull_requests
 from gov_service_template.fleet.fixups import after_update
+from gov_service_template.fleet.recovery import (
+    ServiceBusyError,
+    keep_log,
+    remove_stale_work_trees,
+    service_lock,
+)
 from gov_service_template.fleet.report import json_report
+from gov_service_template.fleet.results import UpdateResult, update_table
 from gov_service_template.fleet.running import (
     COPIER,
     STOPPING,
     FleetError,
     commit,
+    fault_point,
     git,
     last_line,
     run,
+    start_transcript,
 )
 from gov_service_template.fleet.services import in_parallel, read_answers, service_status
 from gov_service_template.fleet.template import local_template
@@ -52,24 +69,6 @@ TRAILER = f"{TRAILER_KEY}: gst-fleet"
 PROBLEMS = {"conflicts", "tests failed", "error", "not run"}
 
 
-@dataclass
-class UpdateResult:
-    service: str
-    path: str
-    # updated | up to date | skipped | conflicts | tests failed | error | not run
-    outcome: str
-    from_version: str | None = None
-    to_version: str | None = None
-    branch: str | None = None
-    conflicts: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    removed_edited: list[str] = field(default_factory=list)
-    carried: list[str] = field(default_factory=list)
-    detail: str = ""
-    log: str = ""  # the end of the test command's output, when it failed
-    pull_request: str | None = None  # its web address, with --open-pr
-
-
 @dataclass(frozen=True)
 class Options:
     vcs_ref: str | None = None
@@ -78,6 +77,7 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT
     push: bool = False
     open_pr: bool = False
+    logs: Path | None = None  # where a failed service's commands and output are kept
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -92,6 +92,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=float,
         default=DEFAULT_TIMEOUT,
         help=f"seconds any one command may take (default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--logs",
+        type=Path,
+        help="folder for failed services' logs (default: gst-fleet-logs/<time> here)",
     )
     parser.add_argument("--push", action="store_true", help="push the branch to origin")
     parser.add_argument(
@@ -147,7 +152,9 @@ def relock(repo: Path, timeout: float) -> None:
     if unchanged.returncode == 0 and (repo / "uv.lock").exists():
         return
     for offline in (["--offline"], []):
-        locking = run(["uv", "lock", "--quiet", *offline], repo, check=False, timeout=timeout)
+        locking = run(
+            ["uv", "lock", "--quiet", *offline], repo, check=False, timeout=timeout, stage="uv lock"
+        )
         if locking.returncode == 0:
             return
     raise FleetError(f"uv lock failed after the update: {last_line(locking)}")
@@ -177,26 +184,20 @@ def starting_point(repo: Path, branch: str) -> StartingPoint:
     )
 
 
-def put_back(repo: Path, start: StartingPoint, branch: str, keep_branch: bool) -> None:
-    """The service exactly as it was: its branch, its head, a clean tree; and the update
-    branch kept (a finished update), or as it was before the run (anything else)."""
-    for args in (
-        ("merge", "--abort"),  # harmless when there is no merge
-        ("reset", "--quiet", "--hard"),
-        ("clean", "--quiet", "-fd"),
-        ("switch", "--quiet", "--force", start.branch),
-        ("reset", "--quiet", "--hard", start.head),
-    ):
-        git(repo, *args, check=args[0] == "switch", stoppable=False)
-    if keep_branch:
-        return
-    if start.update_branch is None:
-        git(repo, "branch", "--quiet", "-D", branch, check=False, stoppable=False)
-    else:
-        git(repo, "branch", "--quiet", "-f", branch, start.update_branch, stoppable=False)
+def why_not_to_update(repo: Path, start: StartingPoint, branch: str) -> str | None:
+    if not start.branch:
+        return "detached HEAD: check out a branch to update"
+    if start.branch == branch:
+        return f"{branch} is checked out here: switch to the team's branch to update"
+    if start.update_branch and commits_not_made_here(repo, start.head, branch):
+        return f"{branch} has commits of the team's: left alone"
+    return None
 
 
 def update_service(repo: Path, options: Options) -> UpdateResult:
+    """Update one service on its update branch, in a work tree of the run's own: the
+    branch the team has checked out, its files and its index are never touched."""
+    transcript = start_transcript()
     status = service_status(repo)
     result = UpdateResult(service=status.service, path=status.path, outcome="error")
     if status.error:
@@ -205,43 +206,60 @@ def update_service(repo: Path, options: Options) -> UpdateResult:
     # Releases as git tags (v1.2.0), as .copier-answers.yml and the CHANGELOG name them.
     result.from_version = str(read_answers(repo).get("_commit"))
     result.to_version = options.vcs_ref or f"v{status.latest}"
-    if status.dirty:
-        result.outcome = "skipped"
-        result.detail = "uncommitted changes: left untouched"
-        return result
     if options.vcs_ref is None and not status.behind:
         result.outcome = "up to date"
         return result
     try:
-        start = starting_point(repo, options.branch)
-    except FleetError as error:
-        result.detail = str(error)
-        return result
-    if not start.branch:
+        with service_lock(repo) as taken_over:
+            if taken_over:
+                result.recovered.append(taken_over)
+            update_in_a_work_tree(repo, result, options)
+    except ServiceBusyError as busy:
         result.outcome = "skipped"
-        result.detail = "detached HEAD: check out a branch to update"
-        return result
-    if start.update_branch and commits_not_made_here(repo, start.head, options.branch):
-        result.outcome = "skipped"
-        result.detail = f"{options.branch} has commits of the team's: left alone"
-        return result
-
-    keep_branch = False
-    try:
-        result.branch = options.branch
-        git(repo, "switch", "--quiet", "--force-create", options.branch)
-        keep_branch = update_on_branch(repo, result, options)
-        if keep_branch and (options.push or options.open_pr):
-            publish(repo, result, options, base=start.branch)
-    except Exception as error:  # any fault at all: put the service back, and say why
-        keep_branch = False
+        result.detail = str(busy)
+    except Exception as error:  # any fault at all: the service is as it was; say why
         result.outcome = "error"
         result.detail = str(error) or type(error).__name__
-    finally:
-        put_back(repo, start, options.branch, keep_branch=keep_branch)
-    if not keep_branch:
-        result.branch = None
+    if result.outcome in PROBLEMS and options.logs is not None:
+        result.log_file = str(keep_log(options.logs, repo, transcript))
     return result
+
+
+def update_in_a_work_tree(repo: Path, result: UpdateResult, options: Options) -> None:
+    start = starting_point(repo, options.branch)
+    if reason := why_not_to_update(repo, start, options.branch):
+        result.outcome = "skipped"
+        result.detail = reason
+        return
+    result.recovered += remove_stale_work_trees(repo, options.branch)
+    keep_branch = False
+    with tempfile.TemporaryDirectory(prefix="gst-fleet-update-") as folder:
+        # Named as the service, so a command that looks at its folder's name sees the same.
+        work_tree = Path(folder) / repo.name
+        try:
+            result.branch = options.branch
+            add = ["worktree", "add", "--quiet", "--force", "-B", options.branch]
+            git(repo, *add, str(work_tree), start.head)
+            keep_branch = update_on_branch(work_tree, result, options)
+            if keep_branch and (options.push or options.open_pr):
+                publish(work_tree, result, options, base=start.branch)
+        except BaseException:
+            keep_branch = False
+            raise
+        finally:
+            git(repo, "worktree", "remove", "--force", str(work_tree), check=False, stoppable=False)
+            git(repo, "worktree", "prune", check=False, stoppable=False)
+            if not keep_branch:
+                result.branch = None
+                restore_update_branch(repo, start, options.branch)
+
+
+def restore_update_branch(repo: Path, start: StartingPoint, branch: str) -> None:
+    """The update branch as it was before the run: gone, or where it pointed."""
+    if start.update_branch is None:
+        git(repo, "branch", "--quiet", "-D", branch, check=False, stoppable=False)
+    else:
+        git(repo, "branch", "--quiet", "-f", branch, start.update_branch, stoppable=False)
 
 
 def update_on_branch(repo: Path, result: UpdateResult, options: Options) -> bool:
@@ -249,7 +267,8 @@ def update_on_branch(repo: Path, result: UpdateResult, options: Options) -> bool
     answers = read_answers(repo)
     from_ref, to_ref = str(result.from_version), str(result.to_version)
     update = [*COPIER, "update", "--trust", "--skip-answered", "--defaults", "--quiet"]
-    run([*update, "--vcs-ref", to_ref], repo, timeout=options.timeout)
+    run([*update, "--vcs-ref", to_ref], repo, timeout=options.timeout, stage="copier update")
+    fault_point("fix-ups")
     fixups = after_update(repo, local_template(str(answers["_src_path"])), from_ref, to_ref)
     result.carried, result.removed_edited = fixups.carried, fixups.removed_edited
     # Copier exits 0 even when it leaves conflict markers: look for them.
@@ -262,14 +281,15 @@ def update_on_branch(repo: Path, result: UpdateResult, options: Options) -> bool
         return False
     if result.conflicts:
         git(repo, "add", "--all")
-        commit(repo, f"{message} (conflicts to resolve)\n\n{TRAILER}")
+        commit(repo, f"{message} (conflicts to resolve)\n\n{TRAILER}", stage="commit")
         result.outcome = "conflicts"
         result.detail = "resolve the conflict markers on the branch, then run the tests"
         return True
     relock(repo, options.timeout)
     git(repo, "add", "--all")
-    commit(repo, f"{message}\n\n{TRAILER}")
-    tests = run(shlex.split(options.test_command), repo, check=False, timeout=options.timeout)
+    commit(repo, f"{message}\n\n{TRAILER}", stage="commit")
+    testing = shlex.split(options.test_command)
+    tests = run(testing, repo, check=False, timeout=options.timeout, stage="tests")
     if tests.returncode < 0:  # killed by a signal: a fault, not a verdict on the update
         crash = signal.Signals(-tests.returncode).name
         raise FleetError(f"`{options.test_command}` crashed ({crash})")
@@ -328,29 +348,6 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous_int)
 
 
-def update_table(results: list[UpdateResult]) -> Table:
-    table = Table(title="Template update")
-    for column in ("Service", "From", "To", "Outcome", "Detail"):
-        table.add_column(column)
-    for result in results:
-        details = [result.detail]
-        if result.conflicts:
-            details.append(f"conflicts: {', '.join(result.conflicts)}")
-        details += result.carried
-        if result.removed_edited:
-            details.append(f"removed, yours changed, kept: {', '.join(result.removed_edited)}")
-        if result.pull_request:
-            details.append(result.pull_request)
-        table.add_row(
-            result.service,
-            result.from_version or "?",
-            result.to_version or "?",
-            result.outcome,
-            "; ".join(detail for detail in details if detail),
-        )
-    return table
-
-
 def run_command(args: argparse.Namespace, services: list[Path]) -> int:
     options = Options(
         vcs_ref=args.vcs_ref,
@@ -359,6 +356,7 @@ def run_command(args: argparse.Namespace, services: list[Path]) -> int:
         timeout=args.timeout,
         push=args.push or args.open_pr,
         open_pr=args.open_pr,
+        logs=(args.logs or Path("gst-fleet-logs") / time.strftime("%Y%m%d-%H%M%S")).absolute(),
     )
     if missing := missing_requirements(options):
         print("gst-fleet update cannot start; no service was touched:", file=sys.stderr)
