@@ -29,7 +29,9 @@ from gov_service_template.bench.fleet import (
 from gov_service_template.bench.generation import make_empty_template
 from gov_service_template.bench.journey import journey_answers, journey_settings, worker_memory
 from gov_service_template.bench.report import (
+    FLEET_DRIFT_100,
     FLEET_STATUS_100,
+    FLEET_UPDATE_OVERHEAD,
     FLEET_UPDATE_PER_CORE,
     Figure,
     Report,
@@ -102,6 +104,9 @@ def test_fleet_figures_show_growth_and_speed_up() -> None:
     assert "2.00 times as fast as jobs 1" in large.note
     assert status_of_100(runs).value == pytest.approx(30)
     assert "extrapolated" in status_of_100(runs).note
+    measured = status_of_100([*runs, FleetRun("status", 100, 2, 25.0)])
+    assert measured.value == pytest.approx(25)
+    assert measured.note.startswith("measured: 100 services in 25.0 s")
 
 
 def test_fleet_pairs_leave_out_the_largest_fleet_at_fewer_jobs() -> None:
@@ -197,14 +202,18 @@ def test_the_fleet_section_measures_every_command(tmp_path: Path) -> None:
             else:
                 assert figure.ratio
                 assert figure.baseline_name == "per service at 1"
-    status_100, update_per_service = (
-        figures.pop(FLEET_STATUS_100),
-        figures.pop(FLEET_UPDATE_PER_CORE),
-    )
-    assert status_100.value > 0
-    assert "from the 2-service run at jobs 2" in status_100.note
+    status_100, drift_100 = figures.pop(FLEET_STATUS_100), figures.pop(FLEET_DRIFT_100)
+    update_per_service = figures.pop(FLEET_UPDATE_PER_CORE)
+    overhead = figures.pop(FLEET_UPDATE_OVERHEAD)
+    for at_100 in (status_100, drift_100):
+        assert at_100.value > 0
+        assert "extrapolated" in at_100.note
+        assert "from the 2-service run at jobs 2" in at_100.note
     assert update_per_service.value > 0
     assert "from the 1-service run at jobs 2" in update_per_service.note
+    # The fleet's own work beside copier update's: both measured, the note says from what.
+    assert overhead.baseline is not None and overhead.baseline > 0
+    assert "over 1 service at jobs 1" in overhead.note
     assert figures == {}
     assert report.details["fleet"]["services rendered at"] == clone.previous
 

@@ -4,7 +4,7 @@ Its sections live in this package's modules; the programs it runs elsewhere (und
 gunicorn, locust or a service's own Python) are the files in programs/.
 
     uvx nox -s bench [-- --runs N --seconds S --workers W --profile]
-    uvx nox -s bench -- --only fleet --fleet-sizes 10,40 --fleet-jobs 1,2 [--fleet-every-pair]
+    uvx nox -s bench -- --only fleet --fleet-sizes 10,100 --fleet-jobs 1,2 [--fleet-every-pair]
 
 Machines are noisy and absolute times drift, so each figure is reported with a baseline
 measured moments before or after it, and the ratio between them:

@@ -79,7 +79,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--profile", action="store_true", help="also profile each measured page with pyinstrument"
     )
     parser.add_argument(
-        "--fleet-sizes", type=positive_numbers, default=(10, 40), help="services (10,40)"
+        "--fleet-sizes", type=positive_numbers, default=(10, 100), help="services (10,100)"
     )
     parser.add_argument(
         "--fleet-jobs", type=positive_numbers, default=(1, 2), help="gst-fleet --jobs (1,2)"

@@ -17,8 +17,16 @@ from typing import Any
 from gov_service_template.releases import TemplateClone
 from gov_service_template.releases import git as git_output
 
-from .report import FLEET_STATUS_100, FLEET_UPDATE_PER_CORE, Figure, Report, console
-from .running import clean_env, copy_command, git, run
+from .report import (
+    FLEET_DRIFT_100,
+    FLEET_STATUS_100,
+    FLEET_UPDATE_OVERHEAD,
+    FLEET_UPDATE_PER_CORE,
+    Figure,
+    Report,
+    console,
+)
+from .running import clean_env, copy_command, git, run, update_command
 
 FLEET = [sys.executable, "-m", "gov_service_template.fleet"]
 # Each command as the bench times it; `update` with a test command that does nothing, so
@@ -209,17 +217,23 @@ def largest_run(runs: Sequence[FleetRun]) -> FleetRun:
     return max(runs, key=lambda timed: (timed.size, timed.jobs))
 
 
-def status_of_100(runs: Sequence[FleetRun]) -> Figure:
+def at_100(name: str, runs: Sequence[FleetRun]) -> Figure:
+    """A command over 100 services: measured when a run had 100 or more (per service, times
+    100), otherwise extrapolated linearly from the largest run, and said so."""
     basis = largest_run(runs)
-    return Figure(
-        FLEET_STATUS_100,
-        basis.per_service * 100,
-        "s",
-        note=(
+    how = (
+        f"measured: {basis.size} services in {basis.seconds:.1f} s at jobs {basis.jobs}"
+        if basis.size >= 100
+        else (
             f"extrapolated linearly, not measured: 100 services * {basis.per_service:.3g} "
             f"s/service, from the {basis.size}-service run at jobs {basis.jobs}"
-        ),
+        )
     )
+    return Figure(name, basis.per_service * 100, "s", note=how)
+
+
+def status_of_100(runs: Sequence[FleetRun]) -> Figure:
+    return at_100(FLEET_STATUS_100, runs)
 
 
 def cores() -> int:
@@ -243,14 +257,38 @@ def update_per_core(runs: Sequence[FleetRun], core_count: int) -> Figure:
 
 def add_fleet_targets(report: Report, runs: Mapping[str, Sequence[FleetRun]]) -> None:
     """The figures the fleet's targets judge, each from its command's largest run."""
-    if "status" in runs:
-        report.add(status_of_100(runs["status"]))
-    else:
-        report.missing(FLEET_STATUS_100, "needs fleet status, which was unavailable")
+    for command, name in (("status", FLEET_STATUS_100), ("drift", FLEET_DRIFT_100)):
+        if command in runs:
+            report.add(at_100(name, runs[command]))
+        else:
+            report.missing(name, f"needs fleet {command}, which was unavailable")
     if "update" in runs:
         report.add(update_per_core(runs["update"], cores()))
     else:
         report.missing(FLEET_UPDATE_PER_CORE, "needs fleet update, which was unavailable")
+
+
+def copier_update_alone(service: Path, work: Path, clone: TemplateClone) -> float:
+    """`copier update` by itself, as gst-fleet runs it, on a copy of one of the services."""
+    copy = work / "copier-update-alone" / service.name
+    reset_services([service])
+    shutil.copytree(service, copy, symlinks=True)
+    return run(update_command("--skip-answered", "--vcs-ref", clone.latest), copy)
+
+
+def update_overhead(runs: Sequence[FleetRun], copier_seconds: float) -> Figure:
+    """What gst-fleet adds to `copier update` per service: its own work tree, the fix-ups,
+    `uv lock`, the commit, its checks (the test command is `true`)."""
+    serial = min(runs, key=lambda timed: (timed.jobs, timed.size))
+    return Figure(
+        FLEET_UPDATE_OVERHEAD,
+        serial.per_service - copier_seconds,
+        "s/service",
+        copier_seconds,
+        "copier update alone",
+        f"{serial.per_service:.2f} s/service over {service_count(serial.size)} at jobs "
+        f"{serial.jobs}, less copier update's {copier_seconds:.2f} s",
+    )
 
 
 def bench_fleet(
@@ -282,6 +320,8 @@ def bench_fleet(
                 figure.note += f"; over {max(sizes)} services with --fleet-every-pair"
             report.add(figure)
     add_fleet_targets(report, runs)
+    if "update" in runs:
+        report.add(update_overhead(runs["update"], copier_update_alone(services[0], work, clone)))
     report.details["fleet"] = {
         "services rendered at": clone.previous,
         "newest release": clone.latest,
