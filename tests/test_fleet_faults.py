@@ -238,40 +238,40 @@ def processes_in(folder: Path) -> list[str]:
 def test_sigkill_at_any_stage_leaves_the_team_as_it_was_and_the_next_run_finishes(
     services: list[Path], tmp_path: Path
 ) -> None:
-    service = services[0]
-    # Work under way in the team's tree: the update must neither need nor touch it.
-    replace_in(service / "README.md", "#", "# (draft)", count=1)
+    # Work under way in a team's tree: the update must neither need nor touch it.
+    replace_in(services[0] / "README.md", "#", "# (draft)", count=1)
     work = tmp_path / "run"
     temporary = tmp_path / "tmp"
     work.mkdir()
     temporary.mkdir()
-    before = team_state(service)
+    before = {service.name: team_state(service) for service in services}
 
     for stage in STAGES:
         test_command = "sleep 60" if stage == "tests" else "true"
-        command = [*FLEET, "update", "--json", "--test-command", test_command, service]
+        command = [*FLEET, "update", "--json", "--jobs", "2", "--test-command", test_command]
         env = {"GST_FLEET_FAULT_TEST_KILL_AT": stage, "TMPDIR": str(temporary)}
-        killed = run(command, work, timeout=600, **env)
+        killed = run([*command, *services], work, timeout=600, **env)
 
         assert killed.returncode == -signal.SIGKILL, f"{stage}: {output_of(killed)}"
-        assert team_state(service) == before, stage
+        assert {service.name: team_state(service) for service in services} == before, stage
         deadline = time.monotonic() + 20
         while processes_in(tmp_path) and time.monotonic() < deadline:
             time.sleep(0.5)
         assert processes_in(tmp_path) == [], f"left running after a kill at {stage}"
 
-    result, outcomes = fleet_update("--test-command", "true", service, TMPDIR=str(temporary))
+    result, outcomes = fleet_update("--test-command", "true", *services, TMPDIR=str(temporary))
 
     assert result.returncode == 0, output_of(result)
-    outcome = outcomes[service.name]
-    assert outcome["outcome"] == "updated", outcome
-    recovered = " ".join(outcome["recovered"])
-    assert "took over the lock of a run that stopped" in recovered
-    assert "removed the work tree a stopped run left" in recovered
-    assert team_state(service) == before
-    assert run(["git", "worktree", "list"], service).stdout.count("\n") == 1
-    run(["git", "checkout", "--", "README.md"], service)
-    assert run(["git", "branch", "-D", "template-update"], service).returncode == 0
+    recovered = []
+    for service in services:
+        assert outcomes[service.name]["outcome"] == "updated", outcomes[service.name]
+        recovered += outcomes[service.name]["recovered"]
+        assert team_state(service) == before[service.name]
+        assert run(["git", "worktree", "list"], service).stdout.count("\n") == 1
+        assert run(["git", "branch", "-D", "template-update"], service).returncode == 0
+    assert any("took over the lock of a run that stopped" in line for line in recovered)
+    assert any("removed the work tree a stopped run left" in line for line in recovered)
+    run(["git", "checkout", "--", "README.md"], services[0])
 
 
 def test_a_service_another_live_run_holds_is_skipped(services: list[Path]) -> None:
