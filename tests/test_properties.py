@@ -389,7 +389,8 @@ def assert_kubernetes_names_are_valid(project: Path) -> None:
                 assert DNS_LABEL.fullmatch(name), f"{path.relative_to(project)}: {name}"
 
 
-@settings(PROPERTY, max_examples=60)
+# Each example renders and lints a service (seconds each): enough to vary every answer.
+@settings(PROPERTY, max_examples=30)
 @given(answers=ACCEPTED_ANSWERS)
 @example(answers=WELSH | {"auth": "one_login", "database": "postgresql"})
 @example(answers=NASTY | {"on_govuk": False, "python_version": "3.13"})

@@ -90,7 +90,7 @@ def test_every_get_route_answers_every_known_hostile_query_and_header(
 def test_every_get_route_answers_any_query_and_header(
     app: Flask, client: FlaskClient, inspector: Inspector
 ) -> None:
-    @settings(settings.get_profile("hostile"), max_examples=200)
+    @settings(settings.get_profile("hostile"), max_examples=100)
     @given(
         rule=st.sampled_from(rules(app, "GET")),
         segment=hostile_text(),
@@ -156,7 +156,7 @@ def test_every_post_route_answers_any_body(
     post_rules = rules(app, "POST")
     assert post_rules, "the service has forms"
 
-    @settings(settings.get_profile("hostile"), max_examples=200)
+    @settings(settings.get_profile("hostile"), max_examples=100)
     @given(
         rule=st.sampled_from(post_rules),
         segment=hostile_text(),

@@ -15,12 +15,16 @@ from tests.journeys import JOURNEY, answer_all, check_answers_path, post, walk
 def test_each_question_takes_one_hostile_field_at_a_time(
     client: FlaskClient, inspector: Inspector
 ) -> None:
-    for visit in walk(JOURNEY):
+    for number, visit in enumerate(walk(JOURNEY)):
         if visit.data is None:
             break
         form = own_form(client.get(visit.path).get_data(as_text=True), visit.path)
         for name in [*form.names, "unexpected"]:
-            for value in KNOWN_HOSTILE if name in ("csrf_token", "unexpected") else ANSWER_HOSTILE:
+            values = ANSWER_HOSTILE
+            if name in ("csrf_token", "unexpected"):
+                # The same code reads these on every page: every case once, on the first.
+                values = KNOWN_HOSTILE if number == 0 else MARKUP
+            for value in values:
                 body = form.body(visit.data) | {name: value}
                 response = client.post(visit.path, data=body)
                 inspector.check(response, f"POST {visit.path} {name}={value!r}")
