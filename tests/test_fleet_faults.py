@@ -204,19 +204,11 @@ def tree_hash(project: Path) -> str:
     return digest.hexdigest()
 
 
-def team_state(project: Path) -> tuple[str, str, str, str, str]:
+def team_state(project: Path) -> tuple[str, ...]:
     """What the team has: checked-out branch, HEAD, status, index and files."""
-
-    def git(*args: str) -> str:
-        return run(["git", *args], project).stdout
-
-    return (
-        git("branch", "--show-current"),
-        git("rev-parse", "HEAD"),
-        git("status", "--porcelain", "--untracked-files=all"),
-        git("ls-files", "--stage"),
-        tree_hash(project),
-    )
+    branch, head, status, _branches = snapshot(project)
+    index = run(["git", "ls-files", "--stage"], project).stdout
+    return (branch, head, status, index, tree_hash(project))
 
 
 def processes_in(folder: Path) -> list[str]:

@@ -137,8 +137,10 @@ JOURNEY_PATHS = {
 }
 
 
-def load_journey(server: Server, seconds: int, work: Path, prefix: str) -> dict[str, Any]:
-    settings = {"BENCH_JOURNEY": str(work / "journey.json")}
+def load_journey(
+    server: Server, seconds: int, work: Path, prefix: str, journey: Path
+) -> dict[str, Any]:
+    settings = {"BENCH_JOURNEY": str(journey)}
     return {
         figure: load(
             server.url, seconds, JOURNEY_USERS, work, f"{prefix}-{user_class}",
@@ -154,12 +156,12 @@ def bench_journey(
     """A question page, an answer posted and check answers, each with a journey in
     progress, beside bare Flask; then each gunicorn worker's resident memory."""
     answers = journey_answers(project)
-    journey_settings(answers, work)
+    journey = journey_settings(answers, work)
     with gunicorn(project, f"{package_of(project)}:create_app()", workers, env) as server:
         browser = JourneyClient(server.url)
         following = browser.answer_everything(answers)
         pages = {path: browser.request("GET", path)[2] for path in (QUESTION_PAGE, CHECK_ANSWERS)}
-        measured = load_journey(server, seconds, work, "service")
+        measured = load_journey(server, seconds, work, "service", journey)
         memory = worker_memory(server.pid)
     bare = work / "bare-journey"
     bare.mkdir(exist_ok=True)
@@ -171,7 +173,7 @@ def bench_journey(
     database = env["DATABASE_URL"].removeprefix("sqlite:///")
     bare_env = {**env, "PYTHONPATH": str(bare), "BARE_DATABASE": database}
     with gunicorn(project, "bare_journey:create_app()", workers, bare_env) as server:
-        baselines = load_journey(server, seconds, work, "bare")
+        baselines = load_journey(server, seconds, work, "bare", journey)
         bare_memory = worker_memory(server.pid)
     report.details["journey"] = {
         "service": measured,

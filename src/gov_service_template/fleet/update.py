@@ -240,12 +240,10 @@ def update_in_a_work_tree(repo: Path, result: UpdateResult, options: Options) ->
             result.branch = options.branch
             add = ["worktree", "add", "--quiet", "--force", "-B", options.branch]
             git(repo, *add, str(work_tree), start.head)
-            keep_branch = update_on_branch(work_tree, result, options)
-            if keep_branch and (options.push or options.open_pr):
+            updated = update_on_branch(work_tree, result, options)
+            if updated and (options.push or options.open_pr):
                 publish(work_tree, result, options, base=start.branch)
-        except BaseException:
-            keep_branch = False
-            raise
+            keep_branch = updated  # only once nothing more can fail
         finally:
             git(repo, "worktree", "remove", "--force", str(work_tree), check=False, stoppable=False)
             git(repo, "worktree", "prune", check=False, stoppable=False)
