@@ -19,7 +19,13 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 # Tests that take minutes each, longest first. Started first, they run side by side on
 # the workers while the many short tests fill the gaps, instead of one of them starting
 # last and running alone at the end.
-LONGEST_FIRST = ("test_generated_gates", "test_properties", "test_postgresql", "test_answer_matrix")
+LONGEST_FIRST = (
+    "test_generated_gates",
+    "test_own_journey",
+    "test_properties",
+    "test_postgresql",
+    "test_answer_matrix",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -5,6 +5,7 @@ their edits, moved files keep their edits, and conflicts are visible."""
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -38,7 +39,10 @@ RENOVATE = [
 # How the fleet tool crosses from a release that still had tasks or migrations.
 TRUSTED = [sys.executable, "-m", "copier", "update", "--trust", "--skip-answered", "--defaults"]
 FLEET = [sys.executable, "-m", "gov_service_template.fleet"]
-CHECKS = ["uv", "run", "--locked", "nox", "-s", "lint", "tests"]
+# After an update: lint, and the unit tests. The hostile-input gate and the coverage floor
+# belong to the release's own gates (test_generated_gates.py), not to crossing releases.
+UNIT_TESTS = ["--no-cov", "-k", "not hostile"]
+CHECKS = ["uv", "run", "--locked", "nox", "-s", "lint", "tests", "--", *UNIT_TESTS]
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +128,7 @@ def test_the_previous_release_reaches_head_through_the_fleet(
     make_typical_edits(project)
 
     result = run(
-        [*FLEET, "update", "--json", "--test-command", " ".join(CHECKS), project], tmp_path
+        [*FLEET, "update", "--json", "--test-command", shlex.join(CHECKS), project], tmp_path
     )
 
     report = json.loads(result.stdout)

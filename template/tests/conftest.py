@@ -38,9 +38,14 @@ def _skip_waiting_for_the_disk(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute("PRAGMA synchronous = OFF")
 
 
-@pytest.fixture(scope="session")
-def template_cache() -> SharedBytecodeCache:
-    return SharedBytecodeCache()
+@pytest.fixture(scope="session", autouse=True)
+def compile_templates_once() -> Iterator[None]:
+    """Every app the tests build, whichever fixture or test builds it, shares one cache of
+    compiled templates (Flask passes jinja_options to each app's Jinja environment)."""
+    options = {**Flask.jinja_options, "bytecode_cache": SharedBytecodeCache()}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Flask, "jinja_options", options)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -53,12 +58,9 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app(
-    tmp_path: Path, migrated_database: Path, template_cache: SharedBytecodeCache
-) -> Iterator[Flask]:
+def app(tmp_path: Path, migrated_database: Path) -> Iterator[Flask]:
     shutil.copy(migrated_database, tmp_path / "service.sqlite3")
     app = create_app(make_settings(tmp_path))
-    app.jinja_env.bytecode_cache = template_cache
     event.listen(app.extensions["database"].engine, "connect", _skip_waiting_for_the_disk)
     yield app
     app.extensions["database"].engine.dispose()

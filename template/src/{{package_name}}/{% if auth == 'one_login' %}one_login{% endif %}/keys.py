@@ -6,6 +6,8 @@ never leaves the service's secrets. `flask one-login keygen` makes a pair (cli.p
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from joserfc.jwk import ECKey, RSAKey, import_key
 
 SigningKey = RSAKey | ECKey
@@ -16,6 +18,9 @@ class UnusableKeyError(ValueError):
     """The PEM is not a private key the service can sign with."""
 
 
+# Checking an RSA key takes tens of milliseconds; the settings check and the sign-in set-up
+# read the same one.
+@lru_cache(maxsize=4)
 def load_private_key(pem: str) -> SigningKey:
     """An RSA (2048 bits or more) or P-256 private key, from PEM."""
     for key_type in ("RSA", "EC"):

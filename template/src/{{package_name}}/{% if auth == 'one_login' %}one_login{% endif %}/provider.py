@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import httpx
@@ -67,12 +68,19 @@ class OneLoginProvider:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.issuer = issuer
-        self.http = http or new_http_client()
+        if http is not None:
+            self.http = http
         self.clock = clock
         self._lock = threading.Lock()
         self._metadata: Cached | None = None
         self._keys: Cached | None = None
         self._keys_fetched_at = 0.0
+
+    @cached_property
+    def http(self) -> httpx.Client:
+        """Made when first needed: building one loads the CA certificates, which costs as
+        much as starting the rest of the application."""
+        return new_http_client()
 
     def metadata(self) -> dict[str, Any]:
         """The discovery document, from cache while it is fresh."""

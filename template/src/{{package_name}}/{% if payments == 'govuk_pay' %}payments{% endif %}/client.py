@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import httpx
@@ -132,17 +133,25 @@ class PayClient:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.http = httpx.Client(
-            base_url=api_url,
+        self._api_url = api_url
+        self._api_key = api_key
+        self._transport = transport
+        self.sleep = sleep
+
+    @cached_property
+    def http(self) -> httpx.Client:
+        """Made when first needed: building one loads the CA certificates, which costs as
+        much as starting the rest of the application."""
+        return httpx.Client(
+            base_url=self._api_url,
             timeout=TIMEOUT,
-            transport=transport,
+            transport=self._transport,
             headers={
-                "Authorization": f"Bearer {api_key}",
+                "Authorization": f"Bearer {self._api_key}",
                 "Accept": "application/json",
                 "User-Agent": USER_AGENT,
             },
         )
-        self.sleep = sleep
 
     def create_payment(self, payment: NewPayment, *, idempotency_key: str) -> PayPayment:
         response = self._send(
