@@ -1,8 +1,9 @@
 """Answers to a journey, kept on the server between pages.
 
 The session cookie carries only a random key; the answers (personal data) stay in the
-database, so they never travel in a cookie. Answers left untouched for IDLE_TIMEOUT are
-treated as gone, and `flask --app <package> journeys purge` deletes them.
+database, so they never travel in a cookie. Answers left untouched for the idle timeout
+(JOURNEY_IDLE_TIMEOUT) are treated as gone, and `flask --app <package> journeys purge`
+deletes them. timeout/ warns the user before then, and lets them ask for more time.
 """
 
 from __future__ import annotations
@@ -12,15 +13,20 @@ import time
 from typing import Any
 
 import click
-from flask import Flask, g, session
+from flask import Flask, current_app, g, session
 from flask.cli import with_appcontext
 from sqlalchemy import JSON, Float, String, delete, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import Base, db_session
 
-IDLE_TIMEOUT_SECONDS = 2 * 60 * 60
 Answers = dict[str, Any]
+SESSION_KEY_PREFIX = "journey:"
+
+
+def idle_timeout() -> int:
+    """Seconds answers are kept with nothing done (JOURNEY_IDLE_TIMEOUT)."""
+    return int(current_app.extensions["settings"].journey_idle_timeout)
 
 
 class JourneyState(Base):
@@ -36,7 +42,7 @@ class JourneyStore:
     """The current user's answers to one journey, such as "apply"."""
 
     def __init__(self, journey: str) -> None:
-        self.session_key = f"journey:{journey}"
+        self.session_key = f"{SESSION_KEY_PREFIX}{journey}"
 
     def answers(self) -> Answers:
         state = self._state()
@@ -52,6 +58,14 @@ class JourneyStore:
         state.answers = dict(answers)
         state.touched_at = time.time()
         db_session().commit()
+
+    def timed_out(self) -> bool:
+        """This browser had answers here, and they were deleted for being left too long."""
+        return isinstance(session.get(self.session_key), str) and self._state() is None
+
+    def forget(self) -> None:
+        """Stop pointing at answers that are gone (after saying so, with timed_out)."""
+        session.pop(self.session_key, None)
 
     def clear(self) -> None:
         key = session.pop(self.session_key, None)
@@ -72,9 +86,25 @@ class JourneyStore:
             # Again after a commit: another request may have changed or deleted it since.
             loaded[key] = db_session().get(JourneyState, key)
         state = loaded[key]
-        if state is None or state.touched_at < time.time() - IDLE_TIMEOUT_SECONDS:
+        if state is None or state.touched_at < time.time() - idle_timeout():
             return None
         return state
+
+
+def open_journeys() -> list[JourneyStore]:
+    """The journeys this browser has answers for (live or not)."""
+    names = [key.removeprefix(SESSION_KEY_PREFIX) for key in session]
+    return [JourneyStore(name) for key, name in zip(session, names, strict=True) if key != name]
+
+
+def keep_answers() -> bool:
+    """Start the idle timeout again for every journey's answers; False if none are left."""
+    kept = False
+    for store in open_journeys():
+        if answers := store.answers():
+            store.save(answers)
+            kept = True
+    return kept
 
 
 def _expired(state: JourneyState | None) -> bool:
@@ -82,8 +112,8 @@ def _expired(state: JourneyState | None) -> bool:
 
 
 def purge_expired() -> int:
-    """Delete answers nobody has touched for IDLE_TIMEOUT_SECONDS; return how many."""
-    cutoff = time.time() - IDLE_TIMEOUT_SECONDS
+    """Delete answers nobody has touched for the idle timeout; return how many."""
+    cutoff = time.time() - idle_timeout()
     result = db_session().execute(delete(JourneyState).where(JourneyState.touched_at < cutoff))
     db_session().commit()
     return int(result.rowcount)  # type: ignore[attr-defined]

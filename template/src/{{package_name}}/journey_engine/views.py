@@ -47,6 +47,8 @@ class JourneyPages(AddAnotherViews):
 
     # --- the pages ----------------------------------------------------------------------
     def begin(self) -> Response:
+        if self.store.timed_out():
+            self.store.forget()  # starting again: nothing to explain
         answers = self.store.answers()
         if not answers and (waiting := self.unfinished()):
             return self.resume(waiting)
@@ -54,6 +56,8 @@ class JourneyPages(AddAnotherViews):
 
     def question(self, slug: str) -> View:
         page = self.page_or_404(slug)
+        if self.store.timed_out():
+            return self.explain_timed_out()
         answers = self.store.answers()
         if missing := first_unanswered(self.journey, answers, before=page):
             return redirect(self.url(missing))
@@ -83,6 +87,11 @@ class JourneyPages(AddAnotherViews):
             back_url=self.back(page, answers, changing=changing),
         )
 
+    def explain_timed_out(self) -> Response:
+        """Answers left too long were deleted: say so, rather than start again silently."""
+        self.store.forget()
+        return redirect(url_for("timeout.timed_out"))
+
     def exit_page(self, page: Page, exit_: Exit, answers: Answers) -> View:
         return render_template(
             "journey_engine/exit.html",
@@ -102,6 +111,8 @@ class JourneyPages(AddAnotherViews):
             return self.proceed(sent)  # sent already (a double click, or the browser retried)
         if not answers and (waiting := self.unfinished()):
             return self.resume(waiting)  # sent, with a step still to do (back from paying)
+        if self.store.timed_out():
+            return self.explain_timed_out()
         if missing := first_unanswered(self.journey, answers):
             return redirect(self.url(missing))
         if sending and form.submission_key.data == answers.get(SUBMISSION_KEY):
