@@ -10,6 +10,7 @@ were deleted explains what happened (timed_out.html).
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from flask_babel import format_timedelta
 from werkzeug.wrappers import Response
 
 from ..journey_state import keep_answers, open_journeys
-from ..text import _
+from ..text import _, page_language
 
 timeout = Blueprint("timeout", __name__, template_folder="templates")
 SECONDS_A_MINUTE = 60
@@ -54,11 +55,19 @@ def warning_settings() -> dict[str, Any] | None:
     return {
         "idle": settings.journey_idle_timeout,
         "warning": settings.journey_timeout_warning,
-        "sentences": {
-            str(mark): str(text)
-            for mark, text in time_left_sentences(settings.journey_timeout_warning).items()
-        },
+        "sentences": sentences_as_json(settings.journey_timeout_warning),
     }
+
+
+def sentences_as_json(warning: int) -> str:
+    """time_left_sentences for the page's language, made once per language: they are the
+    same on every page, and making them is most of the time the dialog costs."""
+    made: dict[str, str] = current_app.extensions.setdefault("timeout_sentences", {})
+    language = page_language()
+    if language not in made:
+        sentences = time_left_sentences(warning)
+        made[language] = json.dumps({str(mark): str(text) for mark, text in sentences.items()})
+    return made[language]
 
 
 def kept_for() -> str:
