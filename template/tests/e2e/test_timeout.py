@@ -31,6 +31,9 @@ def with_answers_behind_it(visitor: Page) -> Locator:
     answer(visitor, FIRST)
     submit(visitor)
     on(visitor, SECOND)
+    # The warning's script runs after the page has loaded: its countdown starts then, so
+    # the clock is moved only once it has.
+    expect(visitor.locator("[data-app-timeout-warning-init]")).to_be_attached()
     return visitor.get_by_role("dialog", name="Do you need more time?")
 
 

@@ -121,4 +121,6 @@ function startTimeoutWarning (dialog) {
     keepForm.requestSubmit()
   })
   schedule()
+  // As GOV.UK Frontend marks its components: started, and counting from now.
+  dialog.setAttribute('data-app-timeout-warning-init', '')
 }
