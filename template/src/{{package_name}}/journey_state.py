@@ -93,8 +93,11 @@ class JourneyStore:
 
 def open_journeys() -> list[JourneyStore]:
     """The journeys this browser has answers for (live or not)."""
-    names = [key.removeprefix(SESSION_KEY_PREFIX) for key in session]
-    return [JourneyStore(name) for key, name in zip(session, names, strict=True) if key != name]
+    return [
+        JourneyStore(key.removeprefix(SESSION_KEY_PREFIX))
+        for key in session
+        if key.startswith(SESSION_KEY_PREFIX)
+    ]
 
 
 def keep_answers() -> bool:

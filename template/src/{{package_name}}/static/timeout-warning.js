@@ -86,9 +86,9 @@ function startTimeoutWarning (dialog) {
       })
       kept = response.ok
     } catch {
-      // Offline for a moment: the answers are still there until the deadline.
-      kept = Date.now() < deadline
-      if (kept) return
+      // Offline for a moment: the answers are still there until the deadline, so the
+      // dialog stays open for another try.
+      if (Date.now() < deadline) return
     }
     if (!kept) {
       window.location.assign(dialog.dataset.timedOutUrl)
