@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from typing import Any
 
+from babel.support import NullTranslations, Translations
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
 from wtforms import Field, Form, RadioField, SelectMultipleField
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
 from .text import _
@@ -77,6 +81,11 @@ def clean_text(value: Any) -> Any:
     return CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n")).strip()
 
 
+@cache
+def wtforms_translations(language: str) -> NullTranslations:
+    return Translations.load(messages_path(), [language], domain="wtforms")
+
+
 class GovUKForm(FlaskForm):
     class Meta:
         def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Field:
@@ -84,6 +93,11 @@ class GovUKForm(FlaskForm):
             filters = [clean_text, *unbound_field.kwargs.get("filters", ())]
             bound: Field = unbound_field.bind(form=form, **options, filters=filters)
             return bound
+
+        def get_translations(self, _form: Form) -> NullTranslations:
+            # WTForms' own messages in the page's language. Flask-WTF reads their
+            # catalogue from disk for every request; it never changes, so once is enough.
+            return wtforms_translations(str(get_locale()))
 
     def error_summary(self) -> dict[str, Any]:
         """Parameters for govukErrorSummary, each error linking to its input."""

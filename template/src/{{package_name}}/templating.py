@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, KeysView, MutableMapping
+from typing import Any
 
 from flask import Flask
+from flask.templating import Environment as FlaskEnvironment
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
 from markupsafe import Markup
 
 from .service import SERVICE
+
+
+class TemplateGlobals(ChainMap[str, Any]):
+    """A template's globals (its own, over the environment's), as Jinja keeps them, with
+    their names read as one dict. On every `{% from ... import %}` Jinja takes these names
+    away from the page's; ChainMap looks each one up in Python, and a question page, with
+    about 18 imports of 25 names, spent a sixth of its time there."""
+
+    def keys(self) -> KeysView[str]:
+        merged: dict[str, Any] = {}
+        for layer in reversed(self.maps):
+            merged.update(layer)
+        return merged.keys()
+
+
+class Environment(FlaskEnvironment):
+    """Flask's Jinja environment, with templates' globals in a `TemplateGlobals`."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return TemplateGlobals({} if d is None else d, self.globals)
+
+
+class Application(Flask):
+    jinja_environment = Environment
 
 
 def init_app(app: Flask) -> None:
