@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -22,6 +23,7 @@ from .database import Base, db_session
 
 Answers = dict[str, Any]
 SESSION_KEY_PREFIX = "journey:"
+PURGES = "journey_state:purges"
 
 
 def idle_timeout() -> int:
@@ -130,8 +132,17 @@ def journeys() -> None:
 @journeys.command()
 @with_appcontext
 def purge() -> None:
-    """Delete answers left untouched for longer than the idle timeout."""
+    """Delete answers left untouched for longer than the idle timeout (and what features
+    keep with a time limit of its own, such as answers saved to come back to later)."""
     click.echo(f"Deleted {purge_expired()} abandoned journeys.")
+    for what, purge_also in current_app.extensions.get(PURGES, {}).items():
+        click.echo(f"Deleted {purge_also()} {what}.")
+
+
+def purged_too(app: Flask, what: str, purge_also: Callable[[], int]) -> None:
+    """`journeys purge` (the scheduled clean-up) also runs `purge_also`, which returns how
+    many it deleted of `what`."""
+    app.extensions.setdefault(PURGES, {})[what] = purge_also
 
 
 def init_app(app: Flask) -> None:

@@ -17,7 +17,11 @@ Body = dict[str, str | list[str]]
 class Form:
     action: str  # a path on the service
     fields: dict[str, list[str]] = field(default_factory=dict)  # what it sends as it stands
-    choices: dict[str, list[str]] = field(default_factory=dict)  # radios, checkboxes, buttons
+    choices: dict[str, list[str]] = field(default_factory=dict)  # radios, checkboxes, selects
+    # The first button's name and value: the one a browser sends when the form is submitted
+    # (Enter, or its main button). Other buttons' are sent only when they are pressed.
+    default_button: tuple[str, str] | None = None
+    buttons: int = 0
 
     def body(self, answers: Body | None = None) -> Body:
         """What a user sends: the page's values, a first choice where none is made, and
@@ -27,11 +31,14 @@ class Form:
         }
         for name, offered in self.choices.items():
             sent.setdefault(name, offered[0])
+        if self.default_button is not None:
+            sent.setdefault(*self.default_button)
         return sent | (answers or {})
 
     @property
     def names(self) -> list[str]:
-        return sorted({*self.fields, *self.choices})
+        button = [self.default_button[0]] if self.default_button else []
+        return sorted({*self.fields, *self.choices, *button})
 
 
 class FormReader(HTMLParser):
@@ -51,6 +58,10 @@ class FormReader(HTMLParser):
             parts = urlsplit(action)
             self.current = Form(parts.path + (f"?{parts.query}" if parts.query else ""))
             self.forms.append(self.current)
+        if self.current is not None and tag == "button":
+            self.current.buttons += 1
+            if self.current.buttons == 1 and name and attributes.get("value"):
+                self.current.default_button = (name, attributes["value"])
         if self.current is None or not name:
             return
         kind = attributes.get("type", "text").lower()
@@ -60,8 +71,6 @@ class FormReader(HTMLParser):
             self.current.choices.setdefault(name, []).append(attributes.get("value", "on"))
             if "checked" in attributes:
                 self.current.fields.setdefault(name, []).append(attributes.get("value", "on"))
-        elif tag == "button" and attributes.get("value"):
-            self.current.choices.setdefault(name, []).append(attributes["value"])
         elif tag == "textarea":
             self.textarea = name
             self.current.fields[name] = [""]

@@ -16,7 +16,15 @@ from flask import Flask
 
 from .applications import Application, complete, readable_reference
 from .conditions import answer
-from .events import Hooks, Step, application_completed, application_sending, hooks, hooks_of
+from .events import (
+    FormAction,
+    Hooks,
+    Step,
+    application_completed,
+    application_sending,
+    hooks,
+    hooks_of,
+)
 from .pages import AddAnother, Applicant, Exit, Journey, Page
 from .questions import (
     Address,
@@ -47,6 +55,7 @@ __all__ = [
     "Date",
     "Email",
     "Exit",
+    "FormAction",
     "Hooks",
     "Journey",
     "JourneyPages",

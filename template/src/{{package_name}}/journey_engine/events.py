@@ -9,8 +9,9 @@ Signals (blinker, as Flask's own), sent with the application as sender=app:
   email in the outbox) and appends work to do once that is committed (sending it).
 
 And the `Hooks` of each app (app.extensions["journey_engine"]), for what changes the
-journey's pages: a `Step` between sending and the confirmation (paying a fee), and notes
-that features add to check answers and the confirmation page.
+journey's pages: a `Step` between sending and the confirmation (paying a fee), a
+`FormAction` (a second button on question pages and check answers: "Save and come back
+later"), and notes that features add to check answers and the confirmation page.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from blinker import Namespace
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from ..text import _
 
@@ -49,14 +50,37 @@ class Step:
     resume_endpoint: str
 
 
+@dataclass(frozen=True)
+class FormAction:
+    """A second button on question pages and check answers, next to Continue.
+
+    `run(journey)` is called instead of going on, once the page's answer is saved (or
+    left out, if it is not valid yet: the answers before it are kept). `shown()` says
+    whether the button is offered on this request.
+    """
+
+    label: str
+    run: Callable[[Journey], Response]
+    shown: Callable[[], bool] = lambda: True
+
+
 @dataclass
 class Hooks:
     journeys: dict[str, JourneyPages] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
+    # By the value of the button that sent the form (name="action").
+    form_actions: dict[str, FormAction] = field(default_factory=dict)
     # Templates included on check answers (before the button) and the confirmation page.
     check_answers_notes: list[str] = field(default_factory=list)
     confirmation_notes: list[str] = field(default_factory=list)
     send_button: str = field(default_factory=lambda: _("Accept and send"))
+
+    def actions_shown(self) -> dict[str, FormAction]:
+        return {name: action for name, action in self.form_actions.items() if action.shown()}
+
+    def action_chosen(self) -> FormAction | None:
+        """The action whose button sent this POST, if it is offered."""
+        return self.actions_shown().get(request.form.get("action", ""))
 
     def reserve(self, journey: Journey, *slugs: str) -> None:
         """A feature's own pages under a journey's URL: no page of the journey may have

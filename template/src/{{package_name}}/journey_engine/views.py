@@ -75,14 +75,21 @@ class JourneyPages(AddAnotherViews):
         changing = request.args.get("change") == "1"
         answered = all(name in answers for name in page.names)
         form = self.form(page, question.form_data(answers), answered)
+        action = hooks().action_chosen() if request.method == "POST" else None
         if form.validate_on_submit():
             answers |= question.answer(form)
             self.store.save(answers)
+            if action is not None:
+                return action.run(self.journey)
             return self.onward(page, answers, changing=changing)
+        if action is not None:
+            # CSRFProtect has checked the form; an answer not valid yet is left out.
+            return action.run(self.journey)
         return render_template(
             page.template or "journey_engine/question.html",
             form=form,
             question=question,
+            actions=hooks().actions_shown(),
             page_title=question.label,
             back_url=self.back(page, answers, changing=changing),
         )
@@ -102,6 +109,8 @@ class JourneyPages(AddAnotherViews):
 
     # --- check answers, sending and the confirmation --------------------------------------
     def check_answers(self) -> View:
+        if request.method == "POST" and (action := hooks().action_chosen()):
+            return action.run(self.journey)  # the answers are saved already
         form = DeclarationForm()
         sending = form.validate_on_submit()
         # Answers first, then the check for an earlier send: a send saves the application
@@ -141,20 +150,40 @@ class JourneyPages(AddAnotherViews):
             sections=sections(self.journey, answers, self.change_url),
             notes=hooks().check_answers_notes,
             send_button=hooks().send_button,
+            actions=hooks().actions_shown(),
             page_title=self.journey.check_answers_heading,
             back_url=self.url(shown[-1]),
         )
+
+    def restore(self, answers: Answers) -> Response:
+        """Answers kept elsewhere (saved to come back to later) become this browser's
+        again, checked against the journey as it is now: answers to questions it no longer
+        asks are dropped, an answer its rules no longer accept is asked again, and the user
+        goes to the first page still to answer (a question added since is asked)."""
+        asked = {name for page in self.journey.pages for name in page.names}
+        kept = {
+            key: value
+            for key, value in answers.items()
+            if key in asked or (key.startswith(INTERNAL) and key != SUBMISSION_KEY)
+        }
+        while wrong := self.no_longer_valid(kept, answered_only=True):
+            kept = {key: value for key, value in kept.items() if key not in wrong.names}
+        self.store.save(kept)
+        return redirect(self.url(first_unanswered(self.journey, kept)))
 
     def sendable(self, answers: Answers) -> Answers:
         """What is saved: the answers that count, without the engine's own."""
         counted = counted_answers(self.journey, answers)
         return {key: value for key, value in counted.items() if not key.startswith(INTERNAL)}
 
-    def no_longer_valid(self, answers: Answers) -> Page | None:
+    def no_longer_valid(self, answers: Answers, *, answered_only: bool = False) -> Page | None:
         """The first page whose saved answer its question no longer accepts (a rule
-        changed in a release since it was given)."""
+        changed in a release since it was given); with `answered_only`, of the pages
+        with an answer."""
         for page in shown_pages(self.journey, answers):
             if page.question is None:
+                continue
+            if answered_only and not any(name in answers for name in page.names):
                 continue
             data = as_form_data(page.question.form_data(answers))
             if not self.forms[page.slug](formdata=data, meta={"csrf": False}).validate():

@@ -3,14 +3,26 @@ it, and a signed-in user can see theirs on "Your applications" (/<journey>/your-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Flask, abort, render_template, url_for
+from flask import Blueprint, Flask, abort, current_app, render_template, url_for
 from sqlalchemy import select
 
 from ..database import db_session
 from ..journey_engine import Application, application_sending, hooks, hooks_of, readable_reference
 from .accounts import current_user, login_required
+
+# A section another feature adds to "Your applications": its template, and what the
+# template is given for a journey (by name).
+Section = tuple[str, Callable[[str], dict[str, Any]]]
+SECTIONS = "one_login:your_applications_sections"
+
+
+def your_applications_sections(app: Flask) -> list[Section]:
+    """The sections "Your applications" shows after the applications sent."""
+    found: list[Section] = app.extensions.setdefault(SECTIONS, [])
+    return found
 
 
 def remember_who_sent(_app: Flask, *, application: Application) -> None:
@@ -41,9 +53,13 @@ def listed(journey: str) -> str:
         }
         for application in (applications_of(user.user_id, journey) if user else [])
     ]
+    sections = [
+        (template, made(journey)) for template, made in current_app.extensions.get(SECTIONS, [])
+    ]
     return render_template(
         "one_login/your_applications.html",
         applications=applications,
+        sections=sections,
         start_url=url_for(f"{journey}.begin"),
     )
 
