@@ -177,13 +177,13 @@ def scheduled_commands(objects: list[dict[str, Any]]) -> dict[tuple[str, ...], d
 
 
 @pytest.mark.parametrize("name", list(VARIANTS))
-def test_emails_and_payments_are_settled_on_a_schedule(
+def test_emails_payments_and_old_answers_are_settled_on_a_schedule(
     variants: dict[str, Path], name: str
 ) -> None:
     objects = kustomize(variants[name], "production")
     scheduled = scheduled_commands(objects)
 
-    expected = set()
+    expected = {("journeys", "purge")}  # answers past their time limit, in every service
     if VARIANTS[name]["use_notify"]:
         expected.add(("emails", "send-pending"))
     if VARIANTS[name].get("payments") == "govuk_pay":

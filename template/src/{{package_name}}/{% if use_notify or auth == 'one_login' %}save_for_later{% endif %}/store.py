@@ -1,6 +1,6 @@
 """Answers saved to come back to later, kept apart from a browser's session.
 
-Saved under a signed-in user (One Login), or under a link emailed to the user (Notify).
+Saved under a signed-in user, or under a link emailed to the user (GOV.UK Notify).
 A link's token is never stored: only its SHA-256 digest, so a copy of the database
 opens nothing. An email address is stored only as a keyed digest (HMAC with SECRET_KEY),
 enough to end an address's earlier link when it asks for a new one. A link works once,

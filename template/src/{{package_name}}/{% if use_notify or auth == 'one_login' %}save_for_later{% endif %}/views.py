@@ -46,7 +46,7 @@ class LinkNotSentError(Exception):
 @dataclass
 class Ways:
     """How users of this service come back, as the features it has set them
-    (by_account.py with One Login, by_email.py with GOV.UK Notify)."""
+    (by_account.py when it signs people in, by_email.py when it sends email)."""
 
     # The signed-in user's id, or None.
     user_id: Callable[[], str | None] = lambda: None
