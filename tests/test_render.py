@@ -240,3 +240,23 @@ def test_the_journey_engine_and_the_journeys_know_no_feature() -> None:
             if path.suffix in {".py", ".html"}:
                 named = FEATURE_NAMES.search(path.read_text())
                 assert named is None, f"{relative} names a feature: {named.group()}"
+
+
+def test_save_for_later_comes_with_email_or_sign_in(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    """Without GOV.UK Notify or One Login a user would have no way back: no button, no
+    pages, no table. With Notify, the email way; with One Login too, the account way."""
+    standalone = render(tmp_path / "service", {"use_notify": False, "auth": "none"})
+    (package,) = (standalone / "src").iterdir()
+    assert not (package / "save_for_later").exists()
+    assert not list(package.glob("migrations/versions/0007_*"))
+    code = [path.read_text(encoding="utf-8") for path in package.rglob("*.py")]
+    assert not any(re.search(r"(from|import) \S*save_for_later", text) for text in code)
+
+    (with_email,) = (rendered["defaults"] / "src").iterdir()
+    assert (with_email / "save_for_later" / "by_email.py").is_file()
+    assert not (with_email / "save_for_later" / "by_account.py").exists()
+    (with_both,) = (rendered["beta-custom-names-py313"] / "src").iterdir()
+    assert (with_both / "save_for_later" / "by_email.py").is_file()
+    assert (with_both / "save_for_later" / "by_account.py").is_file()
