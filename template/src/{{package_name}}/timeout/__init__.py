@@ -3,7 +3,8 @@
 A journey's answers are deleted after JOURNEY_IDLE_TIMEOUT seconds with nothing done
 (journey_state.py). JOURNEY_TIMEOUT_WARNING seconds before that, every page with answers
 behind it opens a dialog (timeout-warning.js) that counts down and offers "Continue",
-which keeps the answers for another full period, or "Delete your answers". Without
+which keeps the answers for another full period, or "Delete your answers" ("Sign out"
+for a signed-in user, when a feature says how: `sign_out_with`). Without
 JavaScript, question pages say how long answers are kept, and a page opened after they
 were deleted explains what happened (timed_out.html).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +26,7 @@ from ..text import _, page_language
 
 timeout = Blueprint("timeout", __name__, template_folder="templates")
 SECONDS_A_MINUTE = 60
+SIGN_OUT = "timeout:sign_out_url"
 
 
 def duration(seconds: int) -> str:
@@ -52,11 +55,19 @@ def warning_settings() -> dict[str, Any] | None:
     if not any(store.answers() for store in open_journeys()):
         return None
     settings = current_app.extensions["settings"]
+    sign_out_url: Callable[[], str | None] = current_app.extensions.get(SIGN_OUT, lambda: None)
     return {
         "idle": settings.journey_idle_timeout,
         "warning": settings.journey_timeout_warning,
         "sentences": sentences_as_json(settings.journey_timeout_warning),
+        "sign_out_url": sign_out_url(),
     }
+
+
+def sign_out_with(app: Flask, sign_out_url: Callable[[], str | None]) -> None:
+    """A feature that signs people in: where the dialog's "Sign out" goes for a
+    signed-in user (None: not signed in, so "Delete your answers" instead)."""
+    app.extensions[SIGN_OUT] = sign_out_url
 
 
 def sentences_as_json(warning: int) -> str:

@@ -28,6 +28,7 @@ from flask import (
 from werkzeug.wrappers import Response
 
 from ..redirects import local_url
+from ..timeout import sign_out_with
 from .accounts import (
     current_user,
     end_sign_in,
@@ -228,4 +229,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(one_login)
     app.cli.add_command(one_login_cli)
     app.context_processor(lambda: {"signed_in_user": current_user})
+    sign_out_with(app, lambda: url_for("one_login.sign_out") if current_user() else None)
     init_your_applications(app)
