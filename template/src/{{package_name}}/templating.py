@@ -19,7 +19,7 @@ class TemplateGlobals(ChainMap[str, Any]):
     """A template's globals (its own, over the environment's), as Jinja keeps them, with
     their names read as one dict. On every `{% from ... import %}` Jinja takes these names
     away from the page's; ChainMap looks each one up in Python, and a question page, with
-    about 18 imports of 25 names, spent a sixth of its time there."""
+    about 18 imports of 25 names, spent 8% of its time there (under cProfile)."""
 
     def keys(self) -> KeysView[str]:
         merged: dict[str, Any] = {}

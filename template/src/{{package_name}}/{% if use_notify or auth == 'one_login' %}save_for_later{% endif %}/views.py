@@ -29,6 +29,7 @@ from .store import (
     days_kept,
     forget,
     link_allowed,
+    normal_address,
     purge_expired,
     save_for_link,
     save_for_user,
@@ -129,7 +130,7 @@ def email_link(journey: str, email_address: str, send_link: Callable[[str, str],
             page_title=_("Too many requests"),
         )
         return page, 429
-    if not link_allowed(f"email:{email_address.strip().lower()}", LINKS_PER_EMAIL_ADDRESS):
+    if not link_allowed(f"email:{normal_address(email_address)}", LINKS_PER_EMAIL_ADDRESS):
         # Said as if sent: what the page says never tells whether an address asked before.
         return redirect(url_for(f"save_for_later.saved_{journey}", by="email"))
     store = JourneyStore(journey)
