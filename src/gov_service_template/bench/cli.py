@@ -74,6 +74,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="generation runs (median)")
     parser.add_argument("--seconds", type=int, default=15, help="load time per server")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn workers, both apps")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="journey loads per server, in turn (median ratio)"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "bench.json")
     parser.add_argument(
         "--profile", action="store_true", help="also profile each measured page with pyinstrument"

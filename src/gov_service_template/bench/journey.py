@@ -11,6 +11,7 @@ import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +28,13 @@ ANSWER_POSTED = f"{JOURNEY}/name"
 # Where a page with a form carries its CSRF token (the group is the token).
 CSRF_TOKEN_PATTERN = r'name="csrf_token"[^>]*value="([^"]+)"'  # noqa: S105 (a pattern)
 JOURNEY_USERS = 10
+
+
+@dataclass(frozen=True)
+class JourneyOptions:
+    seconds: int  # each load
+    workers: int  # gunicorn's, for both apps
+    rounds: int  # each figure's loads, the service's and bare Flask's in turn
 
 
 def journey_answers(project: Path) -> Answers:
@@ -137,53 +145,81 @@ JOURNEY_PATHS = {
 }
 
 
-def load_journey(
-    server: Server, seconds: int, work: Path, prefix: str, journey: Path
-) -> dict[str, Any]:
+def load_rounds(
+    servers: Mapping[str, Server], seconds: int, rounds: int, work: Path, journey: Path
+) -> dict[str, dict[str, list[dict[str, float]]]]:
+    """Each figure's load, on each server in turn, `rounds` times: the machine's noise
+    then falls on both sides of a ratio alike, and a round it slows shows as an outlier."""
     settings = {"BENCH_JOURNEY": str(journey)}
-    return {
-        figure: load(
-            server.url, seconds, JOURNEY_USERS, work, f"{prefix}-{user_class}",
-            locustfile="journey_load.py", user_class=user_class, row="measured", env=settings,
-        )
-        for figure, (user_class, _path, _baseline) in JOURNEY_PATHS.items()
-    }  # fmt: skip
+    measured: dict[str, dict[str, list[dict[str, float]]]] = {name: {} for name in servers}
+    for figure, (user_class, _path, _baseline) in JOURNEY_PATHS.items():
+        for number in range(rounds):
+            for name, server in servers.items():
+                figures = load(
+                    server.url, seconds, JOURNEY_USERS, work, f"{name}-{user_class}-{number}",
+                    locustfile="journey_load.py", user_class=user_class, row="measured",
+                    env=settings,
+                )  # fmt: skip
+                measured[name].setdefault(figure, []).append(figures)
+    return measured
+
+
+def round_ratios(ours: list[dict[str, float]], theirs: list[dict[str, float]]) -> list[float]:
+    return [
+        a["requests_per_second"] / b["requests_per_second"]
+        for a, b in zip(ours, theirs, strict=True)
+    ]
+
+
+def median_round(ours: list[dict[str, float]], theirs: list[dict[str, float]]) -> int:
+    """The round whose ratio is the median of the rounds' (the lower middle one)."""
+    ratios = round_ratios(ours, theirs)
+    by_ratio = sorted(range(len(ratios)), key=ratios.__getitem__)
+    return by_ratio[(len(ratios) - 1) // 2]
 
 
 def bench_journey(
-    report: Report, work: Path, project: Path, env: Mapping[str, str], seconds: int, workers: int
+    report: Report,
+    work: Path,
+    project: Path,
+    env: Mapping[str, str],
+    options: JourneyOptions,
 ) -> None:
     """A question page, an answer posted and check answers, each with a journey in
-    progress, beside bare Flask; then each gunicorn worker's resident memory."""
+    progress, beside bare Flask (round by round); then each gunicorn worker's memory."""
     answers = journey_answers(project)
     journey = journey_settings(answers, work)
-    with gunicorn(project, f"{package_of(project)}:create_app()", workers, env) as server:
-        browser = JourneyClient(server.url)
+    service_app = f"{package_of(project)}:create_app()"
+    with gunicorn(project, service_app, options.workers, env) as service:
+        browser = JourneyClient(service.url)
         following = browser.answer_everything(answers)
         pages = {path: browser.request("GET", path)[2] for path in (QUESTION_PAGE, CHECK_ANSWERS)}
-        measured = load_journey(server, seconds, work, "service", journey)
-        memory = worker_memory(server.pid)
-    bare = work / "bare-journey"
-    bare.mkdir(exist_ok=True)
-    shutil.copy(PROGRAMS / "bare_journey.py", bare)
-    # The first page only has to carry a form token for the users' set-up.
-    first = {first_page(answers): pages[QUESTION_PAGE]}
-    (bare / "pages.json").write_text(json.dumps(first | pages))
-    (bare / "next.json").write_text(json.dumps(following))
-    database = env["DATABASE_URL"].removeprefix("sqlite:///")
-    bare_env = {**env, "PYTHONPATH": str(bare), "BARE_DATABASE": database}
-    with gunicorn(project, "bare_journey:create_app()", workers, bare_env) as server:
-        baselines = load_journey(server, seconds, work, "bare", journey)
-        bare_memory = worker_memory(server.pid)
+        bare = work / "bare-journey"
+        bare.mkdir(exist_ok=True)
+        shutil.copy(PROGRAMS / "bare_journey.py", bare)
+        # The first page only has to carry a form token for the users' set-up.
+        first = {first_page(answers): pages[QUESTION_PAGE]}
+        (bare / "pages.json").write_text(json.dumps(first | pages))
+        (bare / "next.json").write_text(json.dumps(following))
+        database = env["DATABASE_URL"].removeprefix("sqlite:///")
+        bare_env = {**env, "PYTHONPATH": str(bare), "BARE_DATABASE": database}
+        with gunicorn(project, "bare_journey:create_app()", options.workers, bare_env) as baseline:
+            servers = {"service": service, "bare Flask": baseline}
+            measured = load_rounds(servers, options.seconds, options.rounds, work, journey)
+            memory = worker_memory(service.pid)
+            bare_memory = worker_memory(baseline.pid)
     report.details["journey"] = {
-        "service": measured,
-        "bare Flask": baselines,
+        **measured,
         "worker memory (MB)": {"service": memory, "bare Flask": bare_memory},
         "locust users": JOURNEY_USERS,
-        "seconds each": seconds,
+        "seconds each": options.seconds,
+        "rounds": options.rounds,
     }
     for figure, (_user_class, path, baseline_name) in JOURNEY_PATHS.items():
-        ours, theirs = measured[figure], baselines[figure]
+        rounds = measured["service"][figure], measured["bare Flask"][figure]
+        chosen = median_round(*rounds)
+        ours, theirs = rounds[0][chosen], rounds[1][chosen]
+        ratios = ", ".join(f"{ratio:.2f}" for ratio in round_ratios(*rounds))
         report.add(
             Figure(
                 figure,
@@ -191,7 +227,8 @@ def bench_journey(
                 "req/s",
                 theirs["requests_per_second"],
                 baseline_name,
-                f"{path}; p50/p99 {ours['p50_ms']:.0f}/{ours['p99_ms']:.0f} ms; "
+                f"{path}; median of {len(rounds[0])} rounds' ratios ({ratios}); "
+                f"p50/p99 {ours['p50_ms']:.0f}/{ours['p99_ms']:.0f} ms; "
                 f"bare {theirs['p50_ms']:.0f}/{theirs['p99_ms']:.0f} ms",
             )
         )
@@ -202,7 +239,7 @@ def bench_journey(
                 "ms",
                 theirs["p99_ms"],
                 "bare Flask",
-                f"{JOURNEY_USERS} users",
+                f"{JOURNEY_USERS} users; the median round's",
             )
         )
     if memory:
@@ -218,6 +255,3 @@ def bench_journey(
         )
     else:
         report.missing("worker memory", "gunicorn's workers could not be read from /proc")
-
-
-# --- page weight --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .generation import bench_first_green
-from .journey import bench_journey
+from .journey import JourneyOptions, bench_journey
 from .page_weight import bench_page_weight
 from .profiling import profile_journey
 from .report import Figure, Report, console
@@ -80,7 +80,8 @@ def bench_service(report: Report, work: Path, template: Path, options: argparse.
     env = prepare_database(project)
     bench_throughput(report, work, project, env, options.seconds, options.workers)
     console.print("[bold]The journey[/bold]")
-    bench_journey(report, work, project, env, options.seconds, options.workers)
+    journey = JourneyOptions(options.seconds, options.workers, options.rounds)
+    bench_journey(report, work, project, env, journey)
     console.print("[bold]Page weight[/bold]")
     bench_page_weight(report, project, env, options.workers)
     if options.profile:

@@ -50,10 +50,12 @@ def engine_url(database_url: str) -> URL:
 
 def create_database(database_url: str) -> Database:
     url = engine_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+    sqlite = url.get_backend_name() == "sqlite"
+    if sqlite and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
-    if url.get_backend_name() == "sqlite":
+    # A server drops idle connections, so each is checked before use; a file needs no check.
+    engine = create_engine(url, pool_pre_ping=not sqlite)
+    if sqlite:
         event.listen(engine, "connect", _configure_sqlite)
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 

@@ -34,12 +34,13 @@ def row(label: str, values: list[str], href: str, hidden: str) -> Row:
 def rows_for(page: Page, answers: Answers, change_url: ChangeUrl) -> list[Row]:
     if page.question is not None:
         question = page.question
-        label = question.check_answers_label
+        # A label is a lazy string, translated each time it is read: read it once.
+        label = str(question.check_answers_label)
         return [row(label, question.summary(answers), change_url(page, None), label)]
     things = page.add_another
     if things is None:
         return []
-    label = things.summary_label or sentence_start(things.thing)
+    label = str(things.summary_label or sentence_start(things.thing))
     found: list[Row] = []
     for number, item in enumerate(answers.get(things.name) or [], start=1):
         values = [line for question in things.questions for line in question.summary(item)]

@@ -67,7 +67,8 @@ class Question:
 
     @property
     def check_answers_label(self) -> str:
-        return self.summary_label or self.label
+        # Not `or`: that would translate a lazy label just to test it.
+        return self.label if self.summary_label is None else self.summary_label
 
     @property
     def names(self) -> tuple[str, ...]:
