@@ -21,22 +21,20 @@ def lines(values: list[str]) -> Markup:
     return Markup("<br>").join(escape(value) for value in values)
 
 
-def row(label: str, values: list[str], href: str, hidden: str) -> Row:
+def row(label: str, values: list[str], href: str, change: str) -> Row:
     return {
         "key": {"text": label},
         "value": {"html": lines(values)},
-        "actions": {
-            "items": [{"href": href, "text": _("Change"), "visuallyHiddenText": hidden.lower()}]
-        },
+        "actions": {"items": [{"href": href, "text": change, "visuallyHiddenText": label.lower()}]},
     }
 
 
-def rows_for(page: Page, answers: Answers, change_url: ChangeUrl) -> list[Row]:
+def rows_for(page: Page, answers: Answers, change_url: ChangeUrl, change: str) -> list[Row]:
     if page.question is not None:
         question = page.question
         # A label is a lazy string, translated each time it is read: read it once.
         label = str(question.check_answers_label)
-        return [row(label, question.summary(answers), change_url(page, None), label)]
+        return [row(label, question.summary(answers), change_url(page, None), change)]
     things = page.add_another
     if things is None:
         return []
@@ -45,15 +43,16 @@ def rows_for(page: Page, answers: Answers, change_url: ChangeUrl) -> list[Row]:
     for number, item in enumerate(answers.get(things.name) or [], start=1):
         values = [line for question in things.questions for line in question.summary(item)]
         name = f"{label} {number}"
-        found.append(row(name, values, change_url(page, number), name))
+        found.append(row(name, values, change_url(page, number), change))
     return found
 
 
 def sections(journey: Journey, answers: Answers, change_url: ChangeUrl) -> list[dict[str, Any]]:
     """[{"title": section or None, "rows": [...]}], in the order the pages come."""
     grouped: list[dict[str, Any]] = []
+    change = str(_("Change"))
     for page in shown_pages(journey, answers):
-        page_rows = rows_for(page, answers, change_url)
+        page_rows = rows_for(page, answers, change_url, change)
         if not page_rows:
             continue
         if not grouped or grouped[-1]["title"] != page.section:
