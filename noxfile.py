@@ -103,7 +103,7 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def vendor(session: nox.Session) -> None:
-    """Refresh template/src/{{package_name}}/static from govuk-frontend on npm, and the
+    """Refresh template/src/[=package_name=]/static from govuk-frontend on npm, and the
     examples of the components the service renders (parity finds which)."""
     install(session, "parity")
     session.run("gst-vendor", *session.posargs)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ANSWER_SETS, render
+from tests.support import ANSWER_SETS, render, template_conditionals
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +34,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)  # stable: the rest keep their order
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    counts = template_conditionals()
+    terminalreporter.write_line(
+        "template conditionals: " + ", ".join(f"{name} {n}" for name, n in counts.items())
+    )

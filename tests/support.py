@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -159,7 +160,7 @@ def answers_file(project: Path) -> dict[str, Any]:
 def template_source(root: Path, service_path: str) -> Path:
     """The file under root/template that renders to service_path, where {package} stands
     for the package's folder: the file itself, or the .jinja it is rendered from."""
-    plain = root / "template" / service_path.format(package="{{package_name}}")
+    plain = root / "template" / service_path.format(package="[=package_name=]")
     rendered_from = plain.with_name(plain.name + ".jinja")
     return rendered_from if rendered_from.exists() else plain
 
@@ -169,3 +170,23 @@ def replace_in(path: Path, old: str, new: str, count: int = -1) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} is not in {path}"
     path.write_text(text.replace(old, new, count))
+
+
+# The template's conditionals: what issue 22 limits (100 tags in at most 25 files, no
+# {% raw %}) and, until then, what may not grow (test_render.py).
+CONDITION_TAG = re.compile(r"\[%-?\s*if\b")
+RAW_TAG = re.compile(r"\{%-?\s*raw\s*-?%\}")
+
+
+def template_conditionals(root: Path = ROOT) -> dict[str, int]:
+    template = root / "template"
+    sources = [path for path in template.rglob("*.jinja") if path.is_file()]
+    tags = {path: len(CONDITION_TAG.findall(path.read_text())) for path in sources}
+    return {
+        "if tags": sum(tags.values()),
+        "files with an if tag": sum(1 for count in tags.values() if count),
+        "paths named by a condition": sum(
+            1 for path in template.rglob("*") if CONDITION_TAG.search(path.name)
+        ),
+        "raw blocks": sum(len(RAW_TAG.findall(path.read_text())) for path in sources),
+    }

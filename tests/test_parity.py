@@ -82,7 +82,7 @@ def test_a_change_to_a_port_macro_fails_naming_component_and_fixture(
 def test_a_change_to_a_service_macro_fails(tmp_path: Path) -> None:
     components = tmp_path / "templates" / "components"
     shutil.copytree(SERVICE_COMPONENTS, components)
-    macro = components / "{% if welsh %}language-navigation{% endif %}" / "macro.html"
+    macro = components / "[% if welsh %]language-navigation[% endif %]" / "macro.html"
     text = macro.read_text()
     assert '"rel": "alternate"' in text
     macro.write_text(text.replace('"rel": "alternate"', '"rel": "nofollow"'))
@@ -143,8 +143,7 @@ def test_a_component_new_to_the_template_joins_the_check(tmp_path: Path) -> None
     template = tmp_path / "template"
     (template / "pages").mkdir(parents=True)
     (template / "pages" / "help.html.jinja").write_text(
-        '{% raw %}{% from "govuk_frontend_jinja/components/details/macro.html"'
-        " import govukDetails %}{% endraw %}"
+        '{% from "govuk_frontend_jinja/components/details/macro.html" import govukDetails %}'
     )
     (template / "forms.py").write_text("from govuk_frontend_wtf.wtforms_widgets import GovSelect\n")
     env = parity.environment(tmp_path / "no-components")

@@ -53,6 +53,7 @@ AWKWARD = st.sampled_from(
     [
         *"\"'’\u2018“”&<>\\{}#:*`$%|!?@[]~^",
         *("{{", "{%", "%}", "}}", "{#", "&amp;", "&#39;", "\\u00e9", "\\n", "- ", "'''"),
+        *("[=", "=]", "[%", "%]", "[#", "#]"),  # the template's own tags (copier.yml)
         *("\u00a0", "ŵ", "ŷ", "w\u0302", "Ó", "à", "Сайт", "\U0001d504"),
     ]
 )
@@ -257,8 +258,8 @@ WELSH = {
     "contact_email": "o'brien+trwydded@llyw.cymru",
 }
 NASTY = {
-    "service_name": 'Apply for a "{{ licence }}" & <b>Ó\'Néill’s</b> \\ permit {% raw %}',
-    "organisation": 'Oifig an Ard-Chláraitheora’s "Records" & <Archives> {# #} \\',
+    "service_name": 'Apply for a "{{ licence }}" & <b>Ó\'Néill’s</b> \\ [= permit =] {% raw %}',
+    "organisation": 'Oifig an Ard-Chláraitheora’s "Records" & <Archives> {# #} [% raw %] \\',
     "service_slug": "nasty-names",
     "contact_email": "o'brien!$*+_~-@x-1.example.gov.uk",
 }

@@ -83,6 +83,7 @@ def test_a_wrong_answer_is_refused_with_its_rule(
         {"service_name": "Cláraigh d’ainm", "organisation": "Oifig an Ard-Chláraitheora"},
         {"organisation": "Riaghaltas na h-Alba & “Comhairle”", "service_name": "Apply <now>"},
         {"service_name": 'Apply\u00a0for a "{{ licence }}" {% raw %} \\ today'},
+        {"service_name": "Apply for a [= licence =] [% raw %] [# today #]"},
         {"contact_email": "o'brien+help@llyw.cymru"},
         {"contact_email": "first.last_2~x!$*@sub-1.dept.example.gov.uk"},
     ],

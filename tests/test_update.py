@@ -265,7 +265,7 @@ def test_fixup_carries_a_move_and_settles_dependencies_after_renovate(tmp_path: 
 
     def template_moves_privacy_and_adds_a_dependency(root: Path) -> None:
         old = template_source(root, PRIVACY)
-        new = root / "template" / moved_privacy.replace("{package_name}", "{{package_name}}")
+        new = root / "template" / moved_privacy.replace("{package_name}", "[=package_name=]")
         if old.suffix == ".jinja":  # rendered from a .jinja: so is the moved file
             new = new.with_name(f"{new.name}.jinja")
         new.parent.mkdir(parents=True)

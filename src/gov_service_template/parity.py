@@ -46,7 +46,7 @@ from packaging.specifiers import SpecifierSet
 from gov_service_template.markup import diff_text, normalise
 
 TEMPLATE_DIR = Path("template")
-PACKAGE_DIR = TEMPLATE_DIR / "src" / "{{package_name}}"
+PACKAGE_DIR = TEMPLATE_DIR / "src" / "[=package_name=]"
 # The service's own macros, for components the port lacks: components/<name>/macro.html,
 # imported in the service as "components/<name>/macro.html". The one place this path is.
 SERVICE_COMPONENTS = PACKAGE_DIR / "templates" / "components"
@@ -134,8 +134,8 @@ def port_loader() -> BaseLoader:
     return PrefixLoader({PORT: PackageLoader(PORT), WIDGETS: PackageLoader(WIDGETS)})
 
 
-# A folder a service gets only for some answers, like {% if welsh %}language-navigation{% endif %}.
-ANSWER_CONDITION = re.compile(r"\{%.*?%\}")
+# A folder a service gets only for some answers, like [% if welsh %]language-navigation[% endif %].
+ANSWER_CONDITION = re.compile(r"\[%.*?%\]")
 
 
 def own_components(service_components: Path) -> dict[str, str]:

@@ -25,7 +25,7 @@ from gov_service_template import parity
 
 REGISTRY = "https://registry.npmjs.org/govuk-frontend"
 DEFAULT_VERSION = "6.6.0"
-STATIC_DIR = Path("template/src/{{package_name}}/static")
+STATIC_DIR = Path("template/src/[=package_name=]/static")
 
 # What a service needs from the package's dist/govuk folder, and nothing else.
 WANTED = ("govuk-frontend.min.css", "govuk-frontend.min.js", "assets/")
