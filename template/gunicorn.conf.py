@@ -74,8 +74,10 @@ SHARED_MEMORY = Path("/dev/shm")  # noqa: S108
 if SHARED_MEMORY.is_dir():
     worker_tmp_dir = str(SHARED_MEMORY)
 
-# Requests and errors to stdout and stderr, where the platform collects logs.
-accesslog = "-"
+# No access log of gunicorn's own: the service logs each request itself, as one JSON
+# line with its request id (src/<package>/logs.py). Gunicorn's errors go to stderr, where
+# the platform collects logs.
+accesslog = None
 errorlog = "-"
 loglevel = one_of("LOG_LEVEL", "info", LOG_LEVELS)
 

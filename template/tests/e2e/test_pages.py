@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.e2e.accessibility import assert_accessible
@@ -34,6 +36,20 @@ def test_error_page_is_accessible(page: Page, path: str, status: int, heading: s
 
     assert response is not None and response.status == status
     expect(page.locator("h1")).to_have_text(heading)
+    assert_accessible(page)
+
+
+def test_the_unavailable_page_is_accessible(page: Page, served_app: Flask) -> None:
+    open_as_usual = served_app.extensions["maintenance"]
+    served_app.extensions["maintenance"] = replace(open_as_usual, on=True)
+    try:
+        response = page.goto("/apply/name")
+    finally:
+        served_app.extensions["maintenance"] = open_as_usual
+
+    assert response is not None and response.status == 503
+    assert response.headers["retry-after"].isdigit()
+    expect(page.locator("h1")).to_have_text("Sorry, the service is unavailable")
     assert_accessible(page)
 
 

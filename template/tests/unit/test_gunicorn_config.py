@@ -27,7 +27,7 @@ def test_defaults_suit_a_container(monkeypatch: pytest.MonkeyPatch) -> None:
 
     assert settings["bind"] == "0.0.0.0:8000"
     assert 1 <= settings["workers"] <= settings["MAX_DEFAULT_WORKERS"]
-    assert settings["accesslog"] == "-"
+    assert settings["accesslog"] is None  # the service logs each request as JSON
     assert settings["loglevel"] == "info"
     assert settings["forwarded_allow_ips"] == "127.0.0.1,::1"
 
