@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
 
-from ..text import _, sentence_start
+from ..text import _
 from .base_views import JourneyViews, View
 from .flow import finished_key, first_unanswered, shown_pages
 from .forms import add_another_question, form_for, remove_question
@@ -123,9 +123,7 @@ class AddAnotherViews(JourneyViews):
         """govukSummaryList rows: each thing added, with Change and Remove."""
         return [
             {
-                "key": {
-                    "text": f"{(things.summary_label or sentence_start(things.thing))} {number}"
-                },
+                "key": {"text": things.item_label(number)},
                 "value": {
                     "text": ", ".join(
                         str(line) for asked in things.questions for line in asked.summary(item)

@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..text import _, sentence_start
+from ..text import _
 from .flow import shown_pages
 from .pages import Journey, Page
 from .questions import Answers
@@ -38,12 +38,10 @@ def rows_for(page: Page, answers: Answers, change_url: ChangeUrl, change: str) -
     things = page.add_another
     if things is None:
         return []
-    label = str(things.summary_label or sentence_start(things.thing))
     found: list[Row] = []
     for number, item in enumerate(answers.get(things.name) or [], start=1):
         values = [line for question in things.questions for line in question.summary(item)]
-        name = f"{label} {number}"
-        found.append(row(name, values, change_url(page, number), change))
+        found.append(row(things.item_label(number), values, change_url(page, number), change))
     return found
 
 

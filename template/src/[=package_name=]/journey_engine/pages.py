@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..text import _
+from ..text import _, sentence_start
 from .conditions import Condition
 from .questions import Answers, Question
 
@@ -66,6 +66,10 @@ class AddAnother:
     @property
     def label(self) -> str:
         return self.heading
+
+    def item_label(self, number: int) -> str:
+        """How the list names one of its things, in summaries: "Person 2"."""
+        return f"{self.summary_label or sentence_start(self.thing)} {number}"
 
 
 @dataclass(frozen=True)
