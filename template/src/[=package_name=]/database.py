@@ -54,7 +54,8 @@ def create_database(database_url: str) -> Database:
     if sqlite and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     # A server drops idle connections, so each is checked before use; a file needs no check.
-    engine = create_engine(url, pool_pre_ping=not sqlite)
+    # An error's log line leaves out the statement's values: they can be users' answers.
+    engine = create_engine(url, pool_pre_ping=not sqlite, hide_parameters=True)
     if sqlite:
         event.listen(engine, "connect", _configure_sqlite)
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

@@ -53,6 +53,25 @@ def test_the_unavailable_page_is_accessible(page: Page, served_app: Flask) -> No
     assert_accessible(page)
 
 
+def test_the_too_many_attempts_page_is_accessible(page: Page, served_app: Flask) -> None:
+    usual = served_app.extensions["rate_limits"]
+    # A limit of its own: other tests' forms are not counted against it.
+    served_app.extensions["rate_limits"] = replace(usual, posts="1 per 59 seconds")
+    try:
+        page.goto("/cookies")
+        page.get_by_role("button", name="Save cookie settings").click()
+        expect(page.locator("h1")).to_have_text("Cookies")
+        with page.expect_response(re.compile("/cookies$")) as sent:
+            page.get_by_role("button", name="Save cookie settings").click()
+    finally:
+        served_app.extensions["rate_limits"] = usual
+
+    assert sent.value.status == 429
+    assert sent.value.headers["retry-after"] == "59"
+    expect(page.locator("h1")).to_have_text("Too many attempts")
+    assert_accessible(page)
+
+
 def test_expired_form_gets_an_accessible_explanation(page: Page) -> None:
     page.goto("/cookies")
     page.context.clear_cookies()  # as if the session expired while the page was open

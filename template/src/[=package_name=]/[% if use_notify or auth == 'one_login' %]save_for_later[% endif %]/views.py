@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from ..client_address import client_address
 from ..journey_engine import FormAction, Journey, hooks, hooks_of
 from ..journey_engine.flow import INTERNAL
 from ..journey_engine.forms import form_for
@@ -123,7 +124,7 @@ def ask(journey: str) -> View:
 
 
 def email_link(journey: str, email_address: str, send_link: Callable[[str, str], None]) -> View:
-    if not link_allowed(f"client:{request.remote_addr}", LINKS_PER_CLIENT):
+    if not link_allowed(f"client:{client_address()}", LINKS_PER_CLIENT):
         page = render_template(
             "save_for_later/too_many.html",
             back_url=url_for(f"{journey}.begin"),
