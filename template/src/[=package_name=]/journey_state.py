@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from blinker import Namespace
 from flask import Flask, current_app, g, session
 from flask.cli import with_appcontext
 from sqlalchemy import JSON, Float, String, delete, inspect
@@ -23,6 +24,8 @@ from .database import Base, db_session
 
 Answers = dict[str, Any]
 SESSION_KEY_PREFIX = "journey:"
+# Sent (sender=app, count=...) when `journeys purge` deletes answers left unfinished.
+journeys_abandoned = Namespace().signal("journeys-abandoned")
 PURGES = "journey_state:purges"
 
 
@@ -134,7 +137,9 @@ def journeys() -> None:
 def purge() -> None:
     """Delete answers left untouched for longer than the idle timeout (and what features
     keep with a time limit of its own, such as answers saved to come back to later)."""
-    click.echo(f"Deleted {purge_expired()} abandoned journeys.")
+    abandoned = purge_expired()
+    click.echo(f"Deleted {abandoned} abandoned journeys.")
+    journeys_abandoned.send(current_app._get_current_object(), count=abandoned)  # type: ignore[attr-defined]
     for what, purge_also in current_app.extensions.get(PURGES, {}).items():
         click.echo(f"Deleted {purge_also()} {what}.")
 

@@ -24,6 +24,8 @@ from .events import (
     application_sending,
     hooks,
     hooks_of,
+    journey_started,
+    page_answered,
 )
 from .pages import AddAnother, Applicant, Exit, Journey, Page
 from .questions import (
@@ -76,6 +78,8 @@ __all__ = [
     "hooks",
     "hooks_of",
     "init_app",
+    "journey_started",
+    "page_answered",
     "readable_reference",
     "today_in_the_uk",
     "years_before",

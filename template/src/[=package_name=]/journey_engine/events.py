@@ -2,6 +2,8 @@
 
 Signals (blinker, as Flask's own), sent with the application as sender=app:
 
+- `journey_started(app, journey=...)` and `page_answered(app, journey=..., page=...)`:
+  a user's first answer, and each question page answered (the KPIs count them).
 - `application_sending(app, application=...)`: about to be saved; a feature may fill in
   what it knows (who is signed in).
 - `application_completed(app, application=..., session=..., after_commit=[...])`: inside
@@ -29,12 +31,24 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
     from .applications import Application
-    from .pages import Journey
+    from .pages import Journey, Page
     from .views import JourneyPages
 
 signals = Namespace()
 application_sending = signals.signal("application-sending")
 application_completed = signals.signal("application-completed")
+# A user's first answer to a journey, and each question page answered (sender=app,
+# journey=..., page=...). Sent before the answers are saved: what a feature adds to
+# db_session() meanwhile is saved with them, in the same commit.
+journey_started = signals.signal("journey-started")
+page_answered = signals.signal("page-answered")
+
+
+def announce_answered(journey: Journey, page: Page, *, first: bool) -> None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if first:
+        journey_started.send(app, journey=journey)
+    page_answered.send(app, journey=journey, page=page)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from .applications import (
 )
 from .base_views import View, as_form_data
 from .check_answers import sections
-from .events import hooks
+from .events import announce_answered, hooks
 from .flow import (
     INTERNAL,
     counted_answers,
@@ -77,6 +77,7 @@ class JourneyPages(AddAnotherViews):
         form = self.form(page, question.form_data(answers), answered)
         action = hooks().action_chosen() if request.method == "POST" else None
         if form.validate_on_submit():
+            announce_answered(self.journey, page, first=not answers)
             answers |= question.answer(form)
             self.store.save(answers)
             if action is not None:

@@ -1,0 +1,120 @@
+"""The four KPIs GOV.UK services publish, from what the service counted (models.py) and
+the figures only the team knows: transactions completed with help (assisted digital)
+and what the service cost over the period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from ..database import db_session
+from .models import ABANDONED, COMPLETED, PAGE_COMPLETED, SENT, STARTED, KpiEvent
+
+UK = ZoneInfo("Europe/London")
+NOT_MEASURED = "not measured"
+
+
+@dataclass(frozen=True)
+class Kpis:
+    start: date
+    end: date  # the last day counted
+    journey: str | None  # None: every journey
+    started: int = 0
+    sent: int = 0
+    completed: int = 0
+    abandoned: int = 0
+    pages_completed: dict[str, int] = field(default_factory=dict)
+    assisted_digital: int = 0
+    cost: Decimal | None = None
+
+    @property
+    def transactions(self) -> int:
+        return self.completed + self.assisted_digital
+
+    @property
+    def completion_rate(self) -> float | None:
+        """Of the journeys started, how many were completed."""
+        return self.completed / self.started if self.started else None
+
+    @property
+    def digital_take_up(self) -> float | None:
+        """Of all transactions, how many were done online without help."""
+        return self.completed / self.transactions if self.transactions else None
+
+    @property
+    def cost_per_transaction(self) -> Decimal | None:
+        if self.cost is None or not self.transactions:
+            return None
+        return (self.cost / self.transactions).quantize(Decimal("0.01"))
+
+    def figures(self) -> dict[str, object]:
+        """Every figure by name, as JSON and CSV give them (None: not measured)."""
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "journey": self.journey or "all",
+            "journeys_started": self.started,
+            "applications_sent": self.sent,
+            "applications_completed": self.completed,
+            "journeys_abandoned": self.abandoned,
+            "assisted_digital_transactions": self.assisted_digital,
+            "completion_rate": _rounded(self.completion_rate),
+            "digital_take_up": _rounded(self.digital_take_up),
+            # The satisfaction survey is not part of the service yet.
+            "user_satisfaction": None,
+            "cost_per_transaction_gbp": (
+                None if self.cost_per_transaction is None else str(self.cost_per_transaction)
+            ),
+        }
+
+
+def _rounded(ratio: float | None) -> float | None:
+    return None if ratio is None else round(ratio, 4)
+
+
+def start_of(day: date) -> float:
+    """Midnight at the start of `day` in the UK, in seconds since the epoch."""
+    return datetime.combine(day, time(), tzinfo=UK).timestamp()
+
+
+def measure(
+    start: date,
+    end: date,
+    *,
+    journey: str | None = None,
+    assisted_digital: int = 0,
+    cost: Decimal | None = None,
+) -> Kpis:
+    """The KPIs from the first moment of `start` to the last of `end` (UK time)."""
+    since, until = start_of(start), start_of(end + timedelta(days=1))
+    query = (
+        select(KpiEvent.name, KpiEvent.page, func.sum(KpiEvent.count))
+        .where(KpiEvent.hour >= since, KpiEvent.hour < until)
+        .group_by(KpiEvent.name, KpiEvent.page)
+    )
+    if journey is not None:
+        # Abandoned answers are counted for every journey together.
+        query = query.where(KpiEvent.journey.in_([journey, ""]))
+    totals: dict[str, int] = {}
+    pages: dict[str, int] = {}
+    for name, page, total in db_session().execute(query):
+        if name == PAGE_COMPLETED and page is not None:
+            pages[page] = int(total)
+        else:
+            totals[name] = totals.get(name, 0) + int(total)
+    return Kpis(
+        start=start,
+        end=end,
+        journey=journey,
+        started=totals.get(STARTED, 0),
+        sent=totals.get(SENT, 0),
+        completed=totals.get(COMPLETED, 0),
+        abandoned=totals.get(ABANDONED, 0),
+        pages_completed=pages,
+        assisted_digital=assisted_digital,
+        cost=cost,
+    )
