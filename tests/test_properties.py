@@ -390,8 +390,9 @@ def assert_kubernetes_names_are_valid(project: Path) -> None:
                 assert DNS_LABEL.fullmatch(name), f"{path.relative_to(project)}: {name}"
 
 
-# Each example renders and lints a service (seconds each): enough to vary every answer.
-@settings(PROPERTY, max_examples=30)
+# Each example renders and lints a service (seconds each): enough to vary every answer
+# (each question has at most four kinds of answer; the examples below add the extremes).
+@settings(PROPERTY, max_examples=20)
 @given(answers=ACCEPTED_ANSWERS)
 @example(answers=WELSH | {"auth": "one_login", "database": "postgresql"})
 @example(answers=NASTY | {"on_govuk": False, "python_version": "3.13"})
