@@ -26,8 +26,10 @@ def your_applications_sections(app: Flask) -> list[Section]:
 
 
 def remember_who_sent(_app: Flask, *, application: Application) -> None:
-    user = current_user()
-    application.user_id = user.user_id if user else None
+    # Only when someone is signed in: an application is nobody's until then, and another
+    # feature may have said whose it is.
+    if user := current_user():
+        application.user_id = user.user_id
 
 
 def applications_of(user_id: str, journey: str) -> list[Application]:
