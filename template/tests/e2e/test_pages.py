@@ -12,7 +12,14 @@ from playwright.sync_api import Page, expect
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import SERVER_ERROR_PATH
 
-PAGES = ["/", "/accessibility-statement", "/privacy", "/cookies"]
+PAGES = [
+    "/",
+    "/accessibility-statement",
+    "/privacy",
+    "/cookies",
+    "/feedback",
+    "/feedback/thank-you",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -69,6 +76,16 @@ def test_the_too_many_attempts_page_is_accessible(page: Page, served_app: Flask)
     assert sent.value.status == 429
     assert sent.value.headers["retry-after"] == "59"
     expect(page.locator("h1")).to_have_text("Too many attempts")
+    assert_accessible(page)
+
+
+def test_feedback_with_no_answer_gets_an_accessible_error(page: Page) -> None:
+    page.goto("/feedback")
+    page.get_by_role("button", name="Send feedback").click()
+
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    page.get_by_role("link", name="Select how you felt about the service").click()
+    expect(page.get_by_label("Very satisfied", exact=True)).to_be_focused()
     assert_accessible(page)
 
 

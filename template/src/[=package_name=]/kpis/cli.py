@@ -91,7 +91,8 @@ def table(figures: Kpis) -> str:
         ("Assisted digital transactions", str(figures.assisted_digital)),
         ("Completion rate", percent(figures.completion_rate)),
         ("Digital take-up", percent(figures.digital_take_up)),
-        ("User satisfaction", NOT_MEASURED),
+        ("User satisfaction", percent(figures.user_satisfaction)),
+        ("Satisfaction responses", str(figures.satisfaction_responses)),
         ("Cost per transaction", NOT_MEASURED if cost is None else f"£{cost}"),
     ]
     which = figures.journey or "every journey"

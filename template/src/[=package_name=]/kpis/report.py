@@ -1,20 +1,20 @@
-"""The four KPIs GOV.UK services publish, from what the service counted (models.py) and
-the figures only the team knows: transactions completed with help (assisted digital)
+"""The four KPIs GOV.UK services publish, from what the service counted (models.py), what
+users said (feedback/), and the figures only the team knows: transactions completed with help (assisted digital)
 and what the service cost over the period."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from ..database import db_session
+from ..feedback.models import SATISFIED, Feedback
+from ..periods import between
 from .models import ABANDONED, COMPLETED, PAGE_COMPLETED, SENT, STARTED, KpiEvent
 
-UK = ZoneInfo("Europe/London")
 NOT_MEASURED = "not measured"
 
 
@@ -30,6 +30,9 @@ class Kpis:
     pages_completed: dict[str, int] = field(default_factory=dict)
     assisted_digital: int = 0
     cost: Decimal | None = None
+    # Answers to the satisfaction question (feedback/), and how many were satisfied.
+    satisfaction_responses: int = 0
+    satisfied: int = 0
 
     @property
     def transactions(self) -> int:
@@ -44,6 +47,12 @@ class Kpis:
     def digital_take_up(self) -> float | None:
         """Of all transactions, how many were done online without help."""
         return self.completed / self.transactions if self.transactions else None
+
+    @property
+    def user_satisfaction(self) -> float | None:
+        """Of those who answered the satisfaction question, how many were satisfied or
+        very satisfied."""
+        return self.satisfied / self.satisfaction_responses if self.satisfaction_responses else None
 
     @property
     def cost_per_transaction(self) -> Decimal | None:
@@ -64,8 +73,8 @@ class Kpis:
             "assisted_digital_transactions": self.assisted_digital,
             "completion_rate": _rounded(self.completion_rate),
             "digital_take_up": _rounded(self.digital_take_up),
-            # The satisfaction survey is not part of the service yet.
-            "user_satisfaction": None,
+            "user_satisfaction": _rounded(self.user_satisfaction),
+            "satisfaction_responses": self.satisfaction_responses,
             "cost_per_transaction_gbp": (
                 None if self.cost_per_transaction is None else str(self.cost_per_transaction)
             ),
@@ -74,11 +83,6 @@ class Kpis:
 
 def _rounded(ratio: float | None) -> float | None:
     return None if ratio is None else round(ratio, 4)
-
-
-def start_of(day: date) -> float:
-    """Midnight at the start of `day` in the UK, in seconds since the epoch."""
-    return datetime.combine(day, time(), tzinfo=UK).timestamp()
 
 
 def measure(
@@ -90,7 +94,7 @@ def measure(
     cost: Decimal | None = None,
 ) -> Kpis:
     """The KPIs from the first moment of `start` to the last of `end` (UK time)."""
-    since, until = start_of(start), start_of(end + timedelta(days=1))
+    since, until = between(start, end)
     query = (
         select(KpiEvent.name, KpiEvent.page, func.sum(KpiEvent.count))
         .where(KpiEvent.hour >= since, KpiEvent.hour < until)
@@ -106,6 +110,12 @@ def measure(
             pages[page] = int(total)
         else:
             totals[name] = totals.get(name, 0) + int(total)
+    said = select(func.count(), func.count().filter(Feedback.rating.in_(SATISFIED))).where(
+        Feedback.hour >= since, Feedback.hour < until
+    )
+    if journey is not None:
+        said = said.where(Feedback.journey == journey)
+    responses, satisfied = db_session().execute(said).one()
     return Kpis(
         start=start,
         end=end,
@@ -117,4 +127,6 @@ def measure(
         pages_completed=pages,
         assisted_digital=assisted_digital,
         cost=cost,
+        satisfaction_responses=int(responses),
+        satisfied=int(satisfied),
     )
