@@ -12,9 +12,10 @@ from werkzeug.wrappers import Response
 from ..database import db_session
 from ..journey_engine import Choice, Radios, Textarea
 from ..journey_engine.forms import form_for
+from ..periods import this_hour
 from ..text import _
 from .cli import feedback_command
-from .models import RATINGS, Feedback, this_hour
+from .models import RATINGS, Feedback
 
 feedback = Blueprint("feedback", __name__, template_folder="templates")
 IMPROVEMENT_MAX_LENGTH = 1200

@@ -12,27 +12,23 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..database import db_session
-from ..periods import between
+from ..periods import between, days, period_options
 from .models import RATINGS, Feedback
 
-DAY = click.DateTime(formats=["%Y-%m-%d"])
 # Each rating's answer, as the question offered it.
 ANSWERS = {rating: answer for answer, rating in RATINGS.items()}
 COLUMNS = ("hour", "journey", "satisfaction", "improvement")
 
 
 @click.command("feedback")
-@click.option("--from", "start", type=DAY, required=True, help="The first day (YYYY-MM-DD).")
-@click.option("--to", "end", type=DAY, required=True, help="The last day, included.")
+@period_options
 @click.option(
     "--format", "output", type=click.Choice(["csv", "json"]), default="csv", show_default=True
 )
 @with_appcontext
 def feedback_command(start: datetime, end: datetime, output: str) -> None:
     """What users said on /feedback over a period (UK days), oldest first."""
-    if end < start:
-        raise click.BadParameter("must be the same day as --from or later", param_hint="--to")
-    since, until = between(start.date(), end.date())
+    since, until = between(*days(start, end))
     said = select(Feedback).where(Feedback.hour >= since, Feedback.hour < until)
     rows = [
         {

@@ -4,14 +4,11 @@ session, no address, and the hour rather than the moment."""
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import Base
 
-HOUR = 60 * 60
 # The answers to GOV.UK's satisfaction question, best first, and what each is stored as.
 RATINGS = {
     "very-satisfied": 5,
@@ -33,7 +30,3 @@ class Feedback(Base):
     journey: Mapped[str | None] = mapped_column(String(64))
     # The start of the hour, in seconds since the epoch.
     hour: Mapped[float] = mapped_column(Float, index=True)
-
-
-def this_hour() -> float:
-    return time.time() // HOUR * HOUR

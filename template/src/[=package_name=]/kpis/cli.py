@@ -11,14 +11,12 @@ from decimal import Decimal
 import click
 from flask.cli import with_appcontext
 
+from ..periods import days, period_options
 from .report import NOT_MEASURED, Kpis, measure
-
-DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command("kpis")
-@click.option("--from", "start", type=DAY, required=True, help="The first day (YYYY-MM-DD).")
-@click.option("--to", "end", type=DAY, required=True, help="The last day, included.")
+@period_options
 @click.option(
     "--format",
     "output",
@@ -51,11 +49,10 @@ def kpis(
 ) -> None:
     """The KPIs GOV.UK services publish, from what the service counted: completion rate,
     digital take-up, user satisfaction and cost per transaction. Days are UK days."""
-    if end < start:
-        raise click.BadParameter("must be the same day as --from or later", param_hint="--to")
+    first, last = days(start, end)
     figures = measure(
-        start.date(),
-        end.date(),
+        first,
+        last,
         journey=journey,
         assisted_digital=assisted_digital,
         cost=None if cost is None else Decimal(str(cost)),

@@ -4,14 +4,12 @@ second, so a row cannot be matched to a request in the logs)."""
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import Float, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..database import Base
+from ..periods import this_hour
 
-HOUR = 60 * 60
 STARTED = "started"  # a user's first answer
 PAGE_COMPLETED = "page completed"  # a question page answered (page says which)
 SENT = "sent"  # an application saved: check answers sent
@@ -36,5 +34,4 @@ def record(
     session: Session, name: str, journey: str, page: str | None = None, count: int = 1
 ) -> None:
     """Add the event to `session`: it is saved with whatever the session commits next."""
-    hour = time.time() // HOUR * HOUR
-    session.add(KpiEvent(name=name, journey=journey, page=page, count=count, hour=hour))
+    session.add(KpiEvent(name=name, journey=journey, page=page, count=count, hour=this_hour()))
