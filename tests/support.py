@@ -53,6 +53,17 @@ DEPLOY_ANSWER_SETS: dict[str, dict[str, Any]] = {
     "no-deploy-target-pay": {"deploy_target": "none", "use_notify": False, "payments": "govuk_pay"},
 }
 GATED_ANSWER_SETS = ANSWER_SETS | DEPLOY_ANSWER_SETS
+# The gates test_own_journey.py runs on a journey a team made its own. The standalone
+# service's lint, types, unit tests (with their coverage floor), hostile-input gate and
+# browser run there, not again on the example (test_generated_gates.py runs its one other
+# gate, docker-lint). With Welsh and other names, what the journey touches: lint (every
+# string in the catalogue) and the tests the declarations drive, in both languages;
+# types and the browser walks do not change with the language.
+JOURNEY_GATES: dict[str, list[str]] = {
+    "standalone-live-py312": ["lint", "typecheck", "tests", "e2e"],
+    "beta-custom-names-py313": ["lint", "tests", "--", "-k", "journey", "--no-cov"],
+}
+
 # Answers every release since v0.1.0 accepts: services made at each, then updated
 # (test_update_paths.py).
 UPDATE_ANSWER_SETS: dict[str, dict[str, Any]] = {

@@ -3,7 +3,8 @@
 The default answers run every gate. The other answer sets run lint, tests and e2e, and
 the gates their answers change: a Python version changes the base image and what mypy
 sees, names change the manifests, the database and deploy target change what is deployed.
-The standalone answers' e2e runs in test_own_journey.py, on a journey a team made its own.
+The standalone answers' lint, typecheck, tests and e2e run in test_own_journey.py, on a
+journey a team made its own.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from typing import Any
 
 import pytest
 
-from tests.support import GATED_ANSWER_SETS, output_of, render, run
+from tests.support import GATED_ANSWER_SETS, JOURNEY_GATES, output_of, render, run
 
 pytestmark = pytest.mark.slow
 
 EVERY_GATE = ["lint", "typecheck", "tests", "e2e", "audit", "docker-lint", "manifests", "workflows"]
 GATES: dict[str, list[str]] = {
     "defaults": EVERY_GATE,
-    "standalone-live-py312": ["lint", "typecheck", "tests", "docker-lint"],
+    # Its lint, typecheck, tests and e2e run in test_own_journey.py, on a team's journey.
+    "standalone-live-py312": ["docker-lint"],
     "beta-custom-names-py313": ["lint", "typecheck", "tests", "e2e", "manifests"],
     "postgresql-kubernetes-pay": ["lint", "typecheck", "tests", "manifests", "workflows"],
     # The fee without Notify. Its end-to-end tests (paying, cancelling, declines) run in
@@ -48,8 +50,9 @@ def nox(project: Path, *sessions: str) -> Any:
 def test_every_answer_set_has_gates() -> None:
     assert set(GATES) == set(GATED_ANSWER_SETS)
     assert set(EVERY_GATE) == set(GATES["defaults"])
-    for gates in GATES.values():
-        assert {"lint", "tests"} <= set(gates)
+    for name, gates in GATES.items():
+        on_a_teams_journey = JOURNEY_GATES.get(name, [])
+        assert {"lint", "typecheck", "tests"} <= set(gates) | set(on_a_teams_journey), name
 
 
 @pytest.mark.parametrize("name", list(GATES))

@@ -9,17 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ANSWER_SETS, answers_file, output_of, render, replace_in, run
+from tests.support import (
+    ANSWER_SETS,
+    JOURNEY_GATES,
+    answers_file,
+    output_of,
+    render,
+    replace_in,
+    run,
+)
 
 pytestmark = pytest.mark.slow
 
-# The gates a journey touches; e2e once (the same walks run in the browser whatever the
-# answers, and Welsh adds nothing to the journey file). The standalone service's own
-# end-to-end run is this one: its layout in the browser, on a journey a team wrote.
-JOURNEY_GATES = {
-    "standalone-live-py312": ["lint", "typecheck", "tests", "e2e"],
-    "beta-custom-names-py313": ["lint", "typecheck", "tests"],
-}
 JOURNEY_FILE = "src/{package}/journeys/apply.py"
 WELSH_CATALOGUE = "src/{package}/journeys/translations/cy/LC_MESSAGES/messages.po"
 
