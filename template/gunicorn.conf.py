@@ -8,9 +8,15 @@ service without a new image.
 
 from __future__ import annotations
 
+import importlib
 import ipaddress
 import os
+import shutil
+import tempfile
 from pathlib import Path
+from typing import Any
+
+from gunicorn.util import import_app
 
 # Containers report the host's CPU count, not their share of it: more workers than this
 # only adds memory. Set WEB_CONCURRENCY to the CPUs the service is given, times two, plus one.
@@ -86,7 +92,44 @@ loglevel = one_of("LOG_LEVEL", "info", LOG_LEVELS)
 # where a NetworkPolicy lets only the ingress controller reach the service.
 forwarded_allow_ips = addresses("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+# No control socket (gunicornc): nothing here uses it, and its default place is in the
+# home folder, on the container's read-only disk.
+control_socket_disable = True
+
 # Hold an idle connection from the proxy open a little, for its next request.
 keepalive = 5
 # A request still running after this many seconds is a bug to find; its worker restarts.
 timeout = 30
+
+# Metrics (src/<package>/metrics/): each worker writes its counts to files in a folder of
+# this server's own, and this process serves them all on METRICS_PORT, a port the ingress
+# never routes to. 0 turns them off.
+METRICS_PORT = whole_number("METRICS_PORT", 9102, 0, 65535)
+METRICS_FOLDER = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def on_starting(_server: Any) -> None:
+    """Before any worker starts: they read where to write their counts when they start."""
+    if METRICS_PORT:
+        memory = str(SHARED_MEMORY) if SHARED_MEMORY.is_dir() else None
+        os.environ[METRICS_FOLDER] = tempfile.mkdtemp(prefix="metrics-", dir=memory)
+
+
+def when_ready(server: Any) -> None:
+    if METRICS_PORT:
+        package = server.app.app_uri.partition(":")[0]
+        exporter = importlib.import_module(f"{package}.metrics.exporter")
+        exporter.serve(METRICS_PORT, lambda: import_app(server.app.app_uri))
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    """A worker gone: its in-progress count goes with it (its totals are kept)."""
+    if METRICS_PORT:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(_server: Any) -> None:
+    if METRICS_PORT and METRICS_FOLDER in os.environ:
+        shutil.rmtree(os.environ[METRICS_FOLDER], ignore_errors=True)

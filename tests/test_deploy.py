@@ -123,6 +123,22 @@ def test_web_pods_are_probed_and_reachable_only_through_the_ingress(
     assert of_kind(objects, "PodDisruptionBudget")
     (service,) = of_kind(objects, "Service")
     assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+    # Prometheus scrapes gunicorn's master on a port of its own, which the ingress never
+    # routes to and only the monitoring namespace may reach.
+    assert {port["name"]: port["containerPort"] for port in web["ports"]} == {
+        "http": 8000,
+        "metrics": 9102,
+    }
+    routed = {
+        path["backend"]["service"]["port"]["name"]
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
+    assert routed == {"http"}
+    allowed = {
+        port["port"]: rule["from"] for rule in policy["spec"]["ingress"] for port in rule["ports"]
+    }
+    assert allowed["metrics"] != allowed["http"]
 
 
 @pytest.mark.parametrize("name", [name for name in VARIANTS if name.startswith("sqlite")])

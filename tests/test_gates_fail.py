@@ -129,6 +129,11 @@ def unpinned_action_with_every_permission(project: Path) -> None:
     workflow.write_text(re.sub(pinned, "actions/checkout@v5", text, count=1))
 
 
+def dashboard_reads_a_metric_nobody_serves(project: Path) -> None:
+    dashboard = project / "deploy" / "monitoring" / "dashboard.json"
+    replace_in(dashboard, "max by (queue) (queue_length", "max by (queue) (queue_size", count=1)
+
+
 def unknown_workflow_key(project: Path) -> None:
     replace_in(project / CI, "    timeout-minutes: 15", "    timeout-minutez: 15", count=1)
 
@@ -151,6 +156,11 @@ BREAKAGES: dict[str, Breaking] = {
         ["CKV_K8S_20", "allowPrivilegeEscalation"],
     ),
     "manifests-schema": (misspelt_field, ["manifests"], ["revisionHistoryLimt"]),
+    "manifests-monitoring": (
+        dashboard_reads_a_metric_nobody_serves,
+        ["manifests"],
+        ["dashboard.json: Queues reads metrics the service does not serve: {'queue_size'}"],
+    ),
     "workflows-zizmor": (
         unpinned_action_with_every_permission,
         ["workflows"],

@@ -84,8 +84,11 @@ IMPORTED_BY_THE_SERVICE = frozenset(
     "ada_url alembic authlib axe_playwright_python babel blinker click email_validator flask "  # noqa: SIM905
     "flask_babel flask_limiter flask_wtf "
     "govuk_frontend_jinja govuk_frontend_wtf gunicorn httpx hypothesis jinja2 joserfc limits "
-    "markupsafe notifications_python_client nox playwright psycopg pytest sqlalchemy "
-    "werkzeug whitenoise wtforms".split()
+    "markupsafe notifications_python_client nox playwright prometheus_client promql_parser "
+    "psycopg pytest sqlalchemy werkzeug whitenoise wtforms yaml greenlet opentelemetry "
+    "opentelemetry_exporter_otlp_proto_http opentelemetry_instrumentation_flask "
+    "opentelemetry_instrumentation_httpx opentelemetry_instrumentation_sqlalchemy "
+    "opentelemetry_sdk".split()
 )
 THE_SERVICES_OWN = frozenset({"app", "conftest", "migrations", "noxfile", "test", "tests"})
 SOFT_KEYWORDS = frozenset({"match", "case", "type"})

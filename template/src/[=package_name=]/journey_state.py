@@ -17,10 +17,11 @@ import click
 from blinker import Namespace
 from flask import Flask, current_app, g, session
 from flask.cli import with_appcontext
-from sqlalchemy import JSON, Float, String, delete, inspect
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Float, String, delete, func, inspect, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .database import Base, db_session
+from .metrics import Queue, add_queue
 
 Answers = dict[str, Any]
 SESSION_KEY_PREFIX = "journey:"
@@ -150,5 +151,11 @@ def purged_too(app: Flask, what: str, purge_also: Callable[[], int]) -> None:
     app.extensions.setdefault(PURGES, {})[what] = purge_also
 
 
+def answers_in_progress(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(JourneyState)) or 0
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(journeys)
+    # No alert: answers left are deleted by `flask journeys purge`, on a schedule.
+    add_queue(app, Queue("answers_in_progress", answers_in_progress))

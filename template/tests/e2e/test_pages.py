@@ -79,6 +79,27 @@ def test_the_too_many_attempts_page_is_accessible(page: Page, served_app: Flask)
     assert_accessible(page)
 
 
+def test_is_this_page_useful_is_accessible_and_answered_by_keyboard(
+    page: Page, served_app: Flask
+) -> None:
+    usual = served_app.extensions["page_feedback"]
+    served_app.extensions["page_feedback"] = replace(usual, everywhere=True)
+    try:
+        page.goto("/cookies")
+        expect(page.get_by_role("heading", name="Is this page useful?")).to_be_visible()
+        assert_accessible(page)
+        no = page.get_by_role("button", name="No this page is not useful")
+        no.focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Thank you for your feedback.")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_role("link", name="Tell us how we could improve this service").click()
+    finally:
+        served_app.extensions["page_feedback"] = usual
+
+    expect(page.locator("h1")).to_contain_text("Give feedback")
+
+
 def test_feedback_with_no_answer_gets_an_accessible_error(page: Page) -> None:
     page.goto("/feedback")
     page.get_by_role("button", name="Send feedback").click()

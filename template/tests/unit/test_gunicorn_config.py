@@ -15,7 +15,7 @@ CONFIG = Path(__file__).parents[2] / "gunicorn.conf.py"
 
 
 def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
-    for name in ("PORT", "WEB_CONCURRENCY", "LOG_LEVEL", "FORWARDED_ALLOW_IPS"):
+    for name in ("PORT", "WEB_CONCURRENCY", "LOG_LEVEL", "FORWARDED_ALLOW_IPS", "METRICS_PORT"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -30,6 +30,8 @@ def test_defaults_suit_a_container(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings["accesslog"] is None  # the service logs each request as JSON
     assert settings["loglevel"] == "info"
     assert settings["forwarded_allow_ips"] == "127.0.0.1,::1"
+    assert settings["METRICS_PORT"] == 9102  # gunicorn's master serves metrics here
+    assert settings["control_socket_disable"] is True  # its home folder is read-only
 
 
 def test_the_platform_sets_port_workers_and_trusted_proxies(
@@ -55,6 +57,7 @@ def test_the_platform_sets_port_workers_and_trusted_proxies(
         ({"WEB_CONCURRENCY": "2.5"}, "WEB_CONCURRENCY must be a whole number from 1 to 64"),
         ({"WEB_CONCURRENCY": "0"}, "WEB_CONCURRENCY must be a whole number from 1 to 64"),
         ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of debug, info, warning, error"),
+        ({"METRICS_PORT": "9102a"}, "METRICS_PORT must be a whole number from 0 to 65535"),
         (
             {"FORWARDED_ALLOW_IPS": "10.0.0.0/8,ingress"},
             "FORWARDED_ALLOW_IPS must be IP addresses or networks separated by commas, or *; "

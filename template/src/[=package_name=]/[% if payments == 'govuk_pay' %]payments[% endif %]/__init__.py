@@ -12,8 +12,11 @@ application: journey_fee.py).
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from ..config import PaySettings
+from ..metrics import Queue, add_queue
 from .cli import payments_cli
 from .client import BillingAddress, NewPayment, PayClient, PayError, PaymentState
 from .journey_fee import complete_when_paid
@@ -49,10 +52,23 @@ __all__ = [
 ]
 
 
+def payments_unfinished(session: Session) -> int:
+    """Payments whose outcome is not yet recorded: users still paying, and those
+    `flask payments reconcile` has still to settle."""
+    return session.scalar(select(func.count()).where(Payment.finished.is_(False))) or 0
+
+
 def init_app(app: Flask, settings: PaySettings) -> None:
     """After the journeys are registered: every journey takes the fee (journey_fee.py)."""
     client = PayClient(settings.api_url, settings.api_key)
     service = PaymentService(client=client, settings=settings, on_paid=complete_when_paid)
     app.extensions["payments"] = service
     app.cli.add_command(payments_cli)
+    # Users take minutes to pay: this many unsettled for half an hour is not them.
+    advice = (
+        "The reconcile-payments job is not running or GOV.UK Pay is not answering: "
+        "`flask payments reconcile` settles them."
+    )
+    unfinished = Queue("payments_unfinished", payments_unfinished, alert_above=20, advice=advice)
+    add_queue(app, unfinished)
     init_journey_fee(app)

@@ -14,7 +14,17 @@ import logging
 from collections.abc import Callable
 from enum import StrEnum
 
-from flask import Blueprint, Flask, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
@@ -25,6 +35,7 @@ from ..journey_engine import (
     JourneyPages,
     Step,
     complete,
+    fee_paid,
     hooks,
     hooks_of,
 )
@@ -195,6 +206,9 @@ def complete_when_paid(session: Session, payment: Payment) -> Callable[[], None]
     tasks = complete(session, payment.application_id)
     if not tasks:
         return None
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    journey = session.get_one(Application, payment.application_id).journey
+    fee_paid.send(app, journey=journey, session=session)
 
     def once_committed() -> None:
         for task in tasks:

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, abort, current_app, redirect, render_templat
 from werkzeug.wrappers import Response
 
 from ..client_address import client_address
-from ..journey_engine import FormAction, Journey, hooks, hooks_of
+from ..journey_engine import FormAction, Journey, answers_saved, hooks, hooks_of
 from ..journey_engine.flow import INTERNAL
 from ..journey_engine.forms import form_for
 from ..journey_engine.questions import Email
@@ -86,9 +86,16 @@ def save_button(journey: Journey) -> Response:
     return redirect(url_for(f"save_for_later.ask_{journey.name}"))
 
 
+def saved_for_later(journey: str) -> None:
+    """Tell whoever counts (the KPIs); what they record is saved with store.clear()."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    answers_saved.send(app, journey=journey)
+
+
 def saved_for(journey: str, user_id: str) -> Response:
     store = JourneyStore(journey)
     save_for_user(journey, store.answers(), user_id)
+    saved_for_later(journey)
     store.clear()
     return redirect(url_for(f"save_for_later.saved_{journey}", by="account"))
 
@@ -147,6 +154,7 @@ def email_link(journey: str, email_address: str, send_link: Callable[[str, str],
             page_title=_("Sorry, we could not send the email"),
         )
         return page, 503
+    saved_for_later(journey)
     store.clear()
     return redirect(url_for(f"save_for_later.saved_{journey}", by="email"))
 

@@ -12,10 +12,12 @@ from werkzeug.wrappers import Response
 from ..database import db_session
 from ..journey_engine import Choice, Radios, Textarea
 from ..journey_engine.forms import form_for
+from ..metrics import add_reading
 from ..periods import this_hour
 from ..text import _
 from .cli import feedback_command
-from .models import RATINGS, Feedback
+from .models import RATINGS, RATINGS_READING, Feedback
+from .page_useful import init_app as init_page_useful
 
 feedback = Blueprint("feedback", __name__, template_folder="templates")
 IMPROVEMENT_MAX_LENGTH = 1200
@@ -89,4 +91,6 @@ def thank_you() -> str:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(feedback)
+    init_page_useful(app)
+    add_reading(app, RATINGS_READING)
     app.cli.add_command(feedback_command)

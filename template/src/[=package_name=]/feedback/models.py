@@ -4,10 +4,11 @@ session, no address, and the hour rather than the moment."""
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Float, Integer, String, Text, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..database import Base
+from ..metrics import Reading
 
 # The answers to GOV.UK's satisfaction question, best first, and what each is stored as.
 RATINGS = {
@@ -30,3 +31,19 @@ class Feedback(Base):
     journey: Mapped[str | None] = mapped_column(String(64))
     # The start of the hour, in seconds since the epoch.
     hour: Mapped[float] = mapped_column(Float, index=True)
+
+
+def ratings_given(session: Session) -> dict[tuple[str, ...], float]:
+    """How many gave each answer, ever, by its name ("very-satisfied"): for the metrics."""
+    names = {stored: name for name, stored in RATINGS.items()}
+    counts = session.execute(select(Feedback.rating, func.count()).group_by(Feedback.rating))
+    return {(names.get(rating, str(rating)),): float(count) for rating, count in counts}
+
+
+RATINGS_READING = Reading(
+    "satisfaction_responses",
+    "Answers to the satisfaction question, by answer",
+    ratings_given,
+    labels=("rating",),
+    kind="counter",
+)

@@ -9,6 +9,9 @@ Signals (blinker, as Flask's own), sent with the application as sender=app:
 - `application_completed(app, application=..., session=..., after_commit=[...])`: inside
   the transaction that completes it; a feature saves what goes with it in `session` (an
   email in the outbox) and appends work to do once that is committed (sending it).
+- `fee_paid(app, journey=<name>, session=...)` and `answers_saved(app, journey=<name>)`:
+  sent by the features that take fees and save answers for later, so others (the KPIs)
+  can count them without knowing those features.
 
 And the `Hooks` of each app (app.extensions["journey_engine"]), for what changes the
 journey's pages: a `Step` between sending and the confirmation (paying a fee), a
@@ -42,6 +45,11 @@ application_completed = signals.signal("application-completed")
 # db_session() meanwhile is saved with them, in the same commit.
 journey_started = signals.signal("journey-started")
 page_answered = signals.signal("page-answered")
+# Inside the transaction that records the payment; once per application.
+fee_paid = signals.signal("fee-paid")
+# Before the answers leave this browser: what a receiver adds to db_session() is saved
+# when they do.
+answers_saved = signals.signal("answers-saved")
 
 
 def announce_answered(journey: Journey, page: Page, *, first: bool) -> None:

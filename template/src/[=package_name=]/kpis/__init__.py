@@ -16,14 +16,27 @@ from ..journey_engine import (
     Application,
     Journey,
     Page,
+    answers_saved,
     application_completed,
     application_sending,
+    fee_paid,
     journey_started,
     page_answered,
 )
 from ..journey_state import journeys_abandoned
+from ..metrics import add_reading
 from .cli import kpis
-from .models import ABANDONED, COMPLETED, PAGE_COMPLETED, SENT, STARTED, record
+from .models import (
+    ABANDONED,
+    COMPLETED,
+    EVENTS_READING,
+    PAGE_COMPLETED,
+    PAID,
+    SAVED,
+    SENT,
+    STARTED,
+    record,
+)
 
 
 def count_started(_app: Flask, *, journey: Journey, **_: Any) -> None:
@@ -43,6 +56,14 @@ def count_completed(_app: Flask, *, application: Application, session: Session, 
     record(session, COMPLETED, application.journey)
 
 
+def count_paid(_app: Flask, *, journey: str, session: Session, **_: Any) -> None:
+    record(session, PAID, journey)
+
+
+def count_saved(_app: Flask, *, journey: str, **_: Any) -> None:
+    record(db_session(), SAVED, journey)
+
+
 def count_abandoned(_app: Flask, *, count: int, **_: Any) -> None:
     if count:
         record(db_session(), ABANDONED, "", count=count)
@@ -54,5 +75,8 @@ def init_app(app: Flask) -> None:
     page_answered.connect(count_page, sender=app)
     application_sending.connect(count_sent, sender=app)
     application_completed.connect(count_completed, sender=app)
+    fee_paid.connect(count_paid, sender=app)
+    answers_saved.connect(count_saved, sender=app)
     journeys_abandoned.connect(count_abandoned, sender=app)
     app.cli.add_command(kpis)
+    add_reading(app, EVENTS_READING)

@@ -4,10 +4,11 @@ second, so a row cannot be matched to a request in the logs)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String
+from sqlalchemy import Float, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..database import Base
+from ..metrics import Reading
 from ..periods import this_hour
 
 STARTED = "started"  # a user's first answer
@@ -15,6 +16,10 @@ PAGE_COMPLETED = "page completed"  # a question page answered (page says which)
 SENT = "sent"  # an application saved: check answers sent
 COMPLETED = "completed"  # an application complete (after its fee, if it has one)
 ABANDONED = "abandoned"  # answers left unfinished, deleted by `journeys purge`
+PAID = "paid"  # an application's fee paid (services that take one)
+SAVED = "saved for later"  # answers saved to come back to (by email or to an account)
+# Answers to "Is this page useful?" (feedback/page_useful.py), by the page's route.
+PAGE_USEFUL, PAGE_NOT_USEFUL = "page useful", "page not useful"
 
 
 class KpiEvent(Base):
@@ -35,3 +40,21 @@ def record(
 ) -> None:
     """Add the event to `session`: it is saved with whatever the session commits next."""
     session.add(KpiEvent(name=name, journey=journey, page=page, count=count, hour=this_hour()))
+
+
+def totals(session: Session) -> dict[tuple[str, ...], float]:
+    """Every event counted, ever, by event and journey: for the metrics, where Prometheus
+    works out rates (the KPIs' own report reads periods: report.py)."""
+    query = select(KpiEvent.name, KpiEvent.journey, func.sum(KpiEvent.count)).group_by(
+        KpiEvent.name, KpiEvent.journey
+    )
+    return {(name, journey): float(total) for name, journey, total in session.execute(query)}
+
+
+EVENTS_READING = Reading(
+    "kpi_events",
+    "What the KPIs count: journeys started, pages completed, applications sent, completed, paid, abandoned, saved for later",
+    totals,
+    labels=("event", "journey"),
+    kind="counter",
+)

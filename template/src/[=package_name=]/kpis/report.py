@@ -13,7 +13,18 @@ from sqlalchemy import func, select
 from ..database import db_session
 from ..feedback.models import SATISFIED, Feedback
 from ..periods import between
-from .models import ABANDONED, COMPLETED, PAGE_COMPLETED, SENT, STARTED, KpiEvent
+from .models import (
+    ABANDONED,
+    COMPLETED,
+    PAGE_COMPLETED,
+    PAGE_NOT_USEFUL,
+    PAGE_USEFUL,
+    PAID,
+    SAVED,
+    SENT,
+    STARTED,
+    KpiEvent,
+)
 
 NOT_MEASURED = "not measured"
 
@@ -27,6 +38,11 @@ class Kpis:
     sent: int = 0
     completed: int = 0
     abandoned: int = 0
+    paid: int = 0
+    saved_for_later: int = 0
+    # Answers to "Is this page useful?", where the team has turned it on.
+    pages_useful: int = 0
+    pages_not_useful: int = 0
     pages_completed: dict[str, int] = field(default_factory=dict)
     assisted_digital: int = 0
     cost: Decimal | None = None
@@ -70,6 +86,10 @@ class Kpis:
             "applications_sent": self.sent,
             "applications_completed": self.completed,
             "journeys_abandoned": self.abandoned,
+            "fees_paid": self.paid,
+            "answers_saved_for_later": self.saved_for_later,
+            "pages_found_useful": self.pages_useful,
+            "pages_found_not_useful": self.pages_not_useful,
             "assisted_digital_transactions": self.assisted_digital,
             "completion_rate": _rounded(self.completion_rate),
             "digital_take_up": _rounded(self.digital_take_up),
@@ -124,6 +144,10 @@ def measure(
         sent=totals.get(SENT, 0),
         completed=totals.get(COMPLETED, 0),
         abandoned=totals.get(ABANDONED, 0),
+        paid=totals.get(PAID, 0),
+        saved_for_later=totals.get(SAVED, 0),
+        pages_useful=totals.get(PAGE_USEFUL, 0),
+        pages_not_useful=totals.get(PAGE_NOT_USEFUL, 0),
         pages_completed=pages,
         assisted_digital=assisted_digital,
         cost=cost,
