@@ -203,12 +203,13 @@ def problem_page(problem: str, status: int, journey: str) -> Page:
 def complete_when_paid(session: Session, payment: Payment) -> Callable[[], None] | None:
     """The fee is paid: complete its application in the transaction that records the
     payment (its confirmation email is queued there too), once however often it is settled."""
-    tasks = complete(session, payment.application_id)
-    if not tasks:
-        return None
+    # Called once for each payment that succeeds (ledger.settle): counted here, once.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     journey = session.get_one(Application, payment.application_id).journey
     fee_paid.send(app, journey=journey, session=session)
+    tasks = complete(session, payment.application_id)
+    if not tasks:
+        return None
 
     def once_committed() -> None:
         for task in tasks:

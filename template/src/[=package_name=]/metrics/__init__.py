@@ -122,10 +122,15 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def count(response: Response) -> Response:
-        started: float | None = g.pop("metrics_timer", None)
+        started: float | None = g.get("metrics_timer")
         if started is not None:
             route = request.url_rule.rule if request.url_rule else UNMATCHED
-            metrics.in_progress.dec()
             metrics.requests.labels(request.method, route, str(response.status_code)).inc()
             metrics.latency.labels(request.method, route).observe(perf_counter() - started)
         return response
+
+    # Whatever happened on the way (teardown always runs), the request is over.
+    @app.teardown_request
+    def finished(_error: BaseException | None) -> None:
+        if g.pop("metrics_timer", None) is not None:
+            metrics.in_progress.dec()

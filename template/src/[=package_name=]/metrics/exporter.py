@@ -47,6 +47,7 @@ def read(reading: Reading) -> Iterator[Metric]:
         figure = reading.read(db_session())
     except Exception:  # one figure failing leaves out that figure, not the others
         logger.exception("Could not read %s for the metrics", reading.name)
+        db_session().rollback()  # PostgreSQL refuses the next query in a failed transaction
         return
     kind = CounterMetricFamily if reading.kind == "counter" else GaugeMetricFamily
     family = kind(reading.name, reading.description, labels=reading.labels or None)
@@ -68,6 +69,7 @@ def queues(waiting: list[Queue]) -> Iterator[Metric]:
             lengths.add_metric([queue.name], queue.count(db_session()))
         except Exception:  # one queue failing leaves out that queue, not the others
             logger.exception("Could not read the %s queue for the metrics", queue.name)
+            db_session().rollback()
             continue
         if queue.alert_above is not None:
             limits.add_metric([queue.name, queue.advice], queue.alert_above)
