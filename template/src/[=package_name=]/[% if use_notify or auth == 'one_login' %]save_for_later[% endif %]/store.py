@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import JSON, Float, Integer, String, delete, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..database import Base, db_session
 
@@ -160,6 +160,12 @@ def link_allowed(key: str, limit: int) -> bool:
     db_session().add(LinkRequest(key_digest=digest, asked_at=time.time()))
     db_session().commit()
     return True
+
+
+def waiting(session: Session) -> int:
+    """Answers saved and not yet taken back, nor expired: drafts waiting for their users."""
+    still_kept = select(func.count()).where(SavedAnswers.expires_at > time.time())
+    return session.scalar(still_kept) or 0
 
 
 def purge_expired() -> int:

@@ -22,6 +22,7 @@ from ..journey_engine.flow import INTERNAL
 from ..journey_engine.forms import form_for
 from ..journey_engine.questions import Email
 from ..journey_state import JourneyStore, purged_too
+from ..metrics import Queue, add_queue
 from ..text import _
 from .store import (
     LINKS_PER_CLIENT,
@@ -35,6 +36,7 @@ from .store import (
     save_for_link,
     save_for_user,
     take,
+    waiting,
 )
 
 View = str | Response | tuple[str, int]
@@ -198,6 +200,8 @@ def link_refused(journey: str) -> tuple[str, int]:
 def init_app(app: Flask, found: Ways) -> None:
     """After the journeys are registered."""
     app.extensions["save_for_later"] = found
+    # No alert: they wait for people, and expire on their own (SAVED_ANSWERS_DAYS).
+    add_queue(app, Queue("answers_saved_for_later", waiting))
     registry = hooks_of(app)
     registry.form_actions["save-for-later"] = FormAction(
         label=_("Save and come back later"), run=save_button
