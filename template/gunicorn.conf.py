@@ -116,10 +116,15 @@ def on_starting(_server: Any) -> None:
 
 
 def when_ready(server: Any) -> None:
-    if METRICS_PORT:
-        package = server.app.app_uri.partition(":")[0]
+    if not METRICS_PORT:
+        return
+    package = server.app.app_uri.partition(":")[0]
+    try:
         exporter = importlib.import_module(f"{package}.metrics.exporter")
-        exporter.serve(METRICS_PORT, lambda: import_app(server.app.app_uri))
+    except ModuleNotFoundError:  # another app run with these settings (a benchmark's)
+        server.log.warning("No metrics served: %s has no metrics.exporter", package)
+        return
+    exporter.serve(METRICS_PORT, lambda: import_app(server.app.app_uri))
 
 
 def child_exit(_server: Any, worker: Any) -> None:

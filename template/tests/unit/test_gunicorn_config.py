@@ -7,6 +7,7 @@ import runpy
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -95,3 +96,19 @@ def test_worker_heartbeats_stay_off_the_read_only_disk(monkeypatch: pytest.Monke
         assert settings["worker_tmp_dir"] == str(settings["SHARED_MEMORY"])
     else:
         assert "worker_tmp_dir" not in settings
+
+
+def test_an_app_without_the_services_metrics_is_served_without_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another app run with these settings (the bench's bare Flask) still starts."""
+    settings = load(monkeypatch)
+    warnings: list[str] = []
+    server = SimpleNamespace(
+        app=SimpleNamespace(app_uri="json:dumps"),
+        log=SimpleNamespace(warning=lambda message, *args: warnings.append(message % args)),
+    )
+
+    settings["when_ready"](server)
+
+    assert warnings == ["No metrics served: json has no metrics.exporter"]
