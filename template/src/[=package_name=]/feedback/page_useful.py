@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from ..config import ConfigError
+from ..config import switch
 from ..database import db_session
 from ..kpis.models import PAGE_NOT_USEFUL, PAGE_USEFUL, record
 from ..redirects import local_url
@@ -35,10 +35,7 @@ class PageFeedbackSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> PageFeedbackSettings:
-        value = env.get("PAGE_FEEDBACK", "").strip().lower()
-        if value not in ("", "true", "false"):
-            raise ConfigError(f"PAGE_FEEDBACK must be true or false; it is {value!r}")
-        return cls(everywhere=value == "true")
+        return cls(everywhere=switch(env, "PAGE_FEEDBACK"))
 
 
 def route_of(path: str) -> str | None:

@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, current_app, render_template, request
 from werkzeug.wrappers import Response
 
 from ..client_address import Address, Network, among, client_address, networks
-from ..config import ConfigError
+from ..config import switch
 
 # No routes of its own: its page, and the check before every request.
 maintenance = Blueprint("maintenance", __name__, template_folder="templates")
@@ -36,11 +36,8 @@ class MaintenanceSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> MaintenanceSettings:
-        mode = env.get("MAINTENANCE_MODE", "").strip().lower()
-        if mode not in ("", "true", "false"):
-            raise ConfigError(f"MAINTENANCE_MODE must be true or false; it is {mode!r}")
         return cls(
-            on=mode == "true",
+            on=switch(env, "MAINTENANCE_MODE"),
             allowed=networks("MAINTENANCE_ALLOW_IPS", env.get("MAINTENANCE_ALLOW_IPS", "")),
         )
 

@@ -28,6 +28,9 @@ LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 UNMATCHED = "unmatched"
 
 Figure = float | Mapping[tuple[str, ...], float]
+# What gunicorn's master adds to the workers' counts (exporter.py).
+DATABASE_UP = "database_up"
+QUEUE_LENGTH, QUEUE_ALERT_ABOVE = "queue_length", "queue_alert_above"
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class Metrics:
         """Every metric name served: the requests' (as Prometheus stores them), the
         database's, the queues' and each reading's."""
         suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum")}
-        served = {"database_up", "queue_length", "queue_alert_above"}
+        served = {DATABASE_UP, QUEUE_LENGTH, QUEUE_ALERT_ABOVE}
         for family in self.registry.collect():
             served |= {family.name + suffix for suffix in suffixes.get(family.type, ("",))}
         for reading in self.readings:

@@ -13,7 +13,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from ..database import current_database, db_session, is_reachable
-from . import Queue, Reading, metrics_of
+from . import DATABASE_UP, QUEUE_ALERT_ABOVE, QUEUE_LENGTH, Queue, Reading, metrics_of
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class DatabaseReadings(Collector):
         with self.app.app_context():
             database = current_database()
             up = is_reachable(database)
-            yield GaugeMetricFamily("database_up", "The database answers", value=float(up))
+            yield GaugeMetricFamily(DATABASE_UP, "The database answers", value=float(up))
             try:
                 if up:
                     metrics = metrics_of(self.app)
@@ -60,9 +60,9 @@ def read(reading: Reading) -> Iterator[Metric]:
 
 
 def queues(waiting: list[Queue]) -> Iterator[Metric]:
-    lengths = GaugeMetricFamily("queue_length", "Work waiting, by queue", labels=["queue"])
+    lengths = GaugeMetricFamily(QUEUE_LENGTH, "Work waiting, by queue", labels=["queue"])
     limits = GaugeMetricFamily(
-        "queue_alert_above", "The length each queue alerts above", labels=["queue", "advice"]
+        QUEUE_ALERT_ABOVE, "The length each queue alerts above", labels=["queue", "advice"]
     )
     for queue in waiting:
         try:
