@@ -11,14 +11,15 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import click
 from blinker import Namespace
 from flask import Flask, current_app, g, session
 from flask.cli import with_appcontext
-from sqlalchemy import JSON, Float, String, delete, func, inspect, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import JSON, Float, String, bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from .database import Base, db_session
 from .metrics import Queue, add_queue
@@ -44,6 +45,34 @@ class JourneyState(Base):
     touched_at: Mapped[float] = mapped_column(Float, index=True)
 
 
+# Made once: every page of every journey reads the answers, and every answer writes them.
+READ = select(JourneyState.answers, JourneyState.touched_at).where(
+    JourneyState.id == bindparam("key", type_=String)
+)
+UPDATE = (
+    update(JourneyState)
+    .where(JourneyState.id == bindparam("key", type_=String))
+    .values(
+        answers=bindparam("new_answers", type_=JSON),
+        touched_at=bindparam("now", type_=Float),
+    )
+)
+INSERT = insert(JourneyState)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A journey's row as read in one transaction (None: no row)."""
+
+    transaction: SessionTransaction | None
+    answers: Answers | None
+    touched_at: float = 0.0
+
+    def read_in(self, database: Session) -> bool:
+        """Read in the transaction the request's database session is in now."""
+        return self.transaction is not None and self.transaction is database.get_transaction()
+
+
 class JourneyStore:
     """The current user's answers to one journey, such as "apply"."""
 
@@ -52,17 +81,20 @@ class JourneyStore:
 
     def answers(self) -> Answers:
         state = self._state()
-        return dict(state.answers) if state else {}
+        return dict(state.answers) if state and state.answers is not None else {}
 
     def save(self, answers: Answers) -> None:
-        state = self._state()
-        if state is None:
-            state = JourneyState(id=secrets.token_urlsafe(32))
-            db_session().add(state)
-            session[self.session_key] = state.id
-            g.setdefault("journey_states", {})[state.id] = state
-        state.answers = dict(answers)
-        state.touched_at = time.time()
+        key = session.get(self.session_key)
+        answers, now = dict(answers), time.time()
+        connection = db_session().connection()
+        changed = 0
+        if isinstance(key, str) and self._state() is not None:
+            values = {"key": key, "new_answers": answers, "now": now}
+            changed = connection.execute(UPDATE, values).rowcount
+        if not changed:  # none yet, or deleted since they were read: keep them anew
+            key = secrets.token_urlsafe(32)
+            connection.execute(INSERT, {"id": key, "answers": answers, "touched_at": now})
+            session[self.session_key] = key
         db_session().commit()
 
     def timed_out(self) -> bool:
@@ -76,23 +108,26 @@ class JourneyStore:
     def clear(self) -> None:
         key = session.pop(self.session_key, None)
         if isinstance(key, str):
-            # A statement, not a loaded row: a double click's other request may have
-            # deleted it already, and that is fine.
+            # A double click's other request may have deleted them already: that is fine.
             db_session().execute(delete(JourneyState).where(JourneyState.id == key))
             db_session().commit()
-            g.setdefault("journey_states", {})[key] = None
 
-    def _state(self) -> JourneyState | None:
+    def _state(self) -> Loaded | None:
         key = session.get(self.session_key)
         if not isinstance(key, str):
             return None
-        # Looked up once a request: reading the answers and then saving them is one query.
-        loaded: dict[str, JourneyState | None] = g.setdefault("journey_states", {})
-        if key not in loaded or _expired(loaded[key]):
-            # Again after a commit: another request may have changed or deleted it since.
-            loaded[key] = db_session().get(JourneyState, key)
-        state = loaded[key]
-        if state is None or state.touched_at < time.time() - idle_timeout():
+        # Read once a transaction: reading the answers and then saving them is one query;
+        # after a commit or a rollback, read again, as another request may have changed
+        # or deleted them since.
+        loaded: dict[str, Loaded] = g.setdefault("journey_states", {})
+        database = db_session()
+        state = loaded.get(key)
+        if state is None or not state.read_in(database):
+            row = database.connection().execute(READ, {"key": key}).first()
+            transaction = database.get_transaction()
+            state = Loaded(transaction, None) if row is None else Loaded(transaction, *row)
+            loaded[key] = state
+        if state.answers is None or state.touched_at < time.time() - idle_timeout():
             return None
         return state
 
@@ -114,10 +149,6 @@ def keep_answers() -> bool:
             store.save(answers)
             kept = True
     return kept
-
-
-def _expired(state: JourneyState | None) -> bool:
-    return state is not None and inspect(state).expired
 
 
 def purge_expired() -> int:

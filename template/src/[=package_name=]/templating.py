@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Callable, KeysView, MutableMapping
+from collections.abc import Callable, KeysView, MutableMapping, Sequence
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask.templating import Environment as FlaskEnvironment
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .service import SERVICE
+
+SHAPES = "templating:markup_by_shape"
 
 
 class TemplateGlobals(ChainMap[str, Any]):
@@ -37,6 +39,10 @@ class Environment(FlaskEnvironment):
 
 class Application(Flask):
     jinja_environment = Environment
+    # Every template the service has, kept compiled in a plain dict: Jinja's default
+    # cache (400 templates, least recently used first) takes a lock and reorders a list
+    # on every `{% from ... import %}`, and a question page makes about 27 of them.
+    jinja_options = {**Flask.jinja_options, "cache_size": -1}  # noqa: RUF012 (Flask's)
 
 
 def init_app(app: Flask) -> None:
@@ -56,6 +62,13 @@ def init_app(app: Flask) -> None:
     WTFormsHelpers(app)
     app.context_processor(lambda: {"service": SERVICE})
     app.add_template_global(fragment_cache(), "render_once")
+    app.extensions[SHAPES] = MarkupByShape()
+
+
+def markup_by_shape() -> MarkupByShape:
+    """This app's markup kept by shape (MarkupByShape, below)."""
+    shapes: MarkupByShape = current_app.extensions[SHAPES]
+    return shapes
 
 
 def fragment_cache() -> Callable[[str, Callable[[], Markup]], Markup]:
@@ -71,3 +84,47 @@ def fragment_cache() -> Callable[[str, Callable[[], Markup]], Markup]:
         return fragments[name]
 
     return render_once
+
+
+# Where a user's own words go while markup is made: kept apart from the markup, and put
+# back escaped, as the macro writes them.
+TYPED = "\x00typed-{}\x00"
+Holder = tuple[dict[str, Any], str]  # a dict in a macro's parameters, and the key in it
+
+
+class MarkupByShape:
+    """A macro's markup made once for each shape its parameters take, then reused.
+
+    GOV.UK Frontend's macros are most of a page's time, and a question or a check answers
+    row makes the same markup every time apart from the user's answer. So the macro runs
+    with a placeholder where each answer goes, the markup is kept by the rest of the
+    parameters (wording, language, which choices are ticked), and each answer is put
+    back escaped, exactly as the macro escapes it. Nothing a user typed is kept; an
+    answer the macro would change (trimmed, indented) is made afresh every time.
+    """
+
+    def __init__(self, limit: int = 1000) -> None:
+        self.kept: dict[str, str] = {}
+        self.limit = limit
+
+    def render(self, params: Any, holders: Sequence[Holder], make: Callable[[], Any]) -> Markup:
+        filled = [(part, key) for part, key in holders if part.get(key)]
+        typed = [part[key] for part, key in filled]
+        if not all(_kept_as_is(str(value)) for value in typed):
+            return Markup(make())  # noqa: S704 (the macro's own markup)
+        for number, (part, key) in enumerate(filled):
+            part[key] = TYPED.format(number)
+        shape = repr(params)
+        markup = self.kept.get(shape)
+        if markup is None:
+            if len(self.kept) >= self.limit:
+                self.kept.clear()
+            markup = self.kept[shape] = str(make())
+        for number, ((part, key), value) in enumerate(zip(filled, typed, strict=True)):
+            part[key] = value
+            markup = markup.replace(TYPED.format(number), str(escape(value)))
+        return Markup(markup)  # noqa: S704 (the macro's markup, with escaped answers)
+
+
+def _kept_as_is(value: str) -> bool:
+    return "\x00" not in value and "\n" not in value and value == value.strip()

@@ -10,6 +10,9 @@ from typing import Any
 
 from flask_babel import get_locale, gettext
 from govuk_frontend_wtf import wtforms_widgets as upstream
+from markupsafe import Markup
+
+from .templating import Holder, markup_by_shape
 
 Params = dict[str, Any]
 # Welsh has six plural forms (CLDR); GOV.UK Frontend's script picks one by the page's
@@ -27,17 +30,35 @@ def plural(text: str) -> dict[str, str]:
     return dict.fromkeys(PLURAL_FORMS, text)
 
 
-class GovTextInput(upstream.GovTextInput):
+class MadeOnce:
+    """A field's markup made once for each shape (templating.MarkupByShape), unless it
+    has an error (a team may word its message with the answer) or fields of its own
+    inside (a conditional question, with their answers)."""
+
+    def typed_values(self, params: Params) -> list[Holder]:
+        """Where in `params` the user's typed answer is."""
+        return [(params, "value")]
+
+    def render(self, params: Params) -> Markup:
+        make = super().render  # type: ignore[misc]
+        items = params.get("items") or []
+        if "errorMessage" in params or any("conditional" in item for item in items):
+            return make(params)  # type: ignore[no-any-return]
+        shape = (type(self).__name__, params)
+        return markup_by_shape().render(shape, self.typed_values(params), lambda: make(params))
+
+
+class GovTextInput(MadeOnce, upstream.GovTextInput):
     def map_gov_params(self, field: Any, **kwargs: Any) -> Params:
         return translated_error(super().map_gov_params(field, **kwargs))
 
 
-class GovRadioInput(upstream.GovRadioInput):
+class GovRadioInput(MadeOnce, upstream.GovRadioInput):
     def map_gov_params(self, field: Any, **kwargs: Any) -> Params:
         return translated_error(super().map_gov_params(field, **kwargs))
 
 
-class GovCheckboxesInput(upstream.GovCheckboxesInput):
+class GovCheckboxesInput(MadeOnce, upstream.GovCheckboxesInput):
     def map_gov_params(self, field: Any, **kwargs: Any) -> Params:
         return translated_error(super().map_gov_params(field, **kwargs))
 
@@ -46,17 +67,20 @@ class GovSubmitInput(upstream.GovSubmitInput):
     pass
 
 
-class GovTextArea(upstream.GovTextArea):
+class GovTextArea(MadeOnce, upstream.GovTextArea):
     def map_gov_params(self, field: Any, **kwargs: Any) -> Params:
         return translated_error(super().map_gov_params(field, **kwargs))
 
 
-class GovSelect(upstream.GovSelect):
+class GovSelect(MadeOnce, upstream.GovSelect):
     def map_gov_params(self, field: Any, **kwargs: Any) -> Params:
         return translated_error(super().map_gov_params(field, **kwargs))
 
 
-class GovDateInput(upstream.GovDateInput):
+class GovDateInput(MadeOnce, upstream.GovDateInput):
+    def typed_values(self, params: Params) -> list[Holder]:
+        return [(item, "value") for item in params["items"]]  # day, month and year
+
     def map_gov_params(self, field: Any, **kwargs: Any) -> Params:
         params = translated_error(super().map_gov_params(field, **kwargs))
         labels = (gettext("Day"), gettext("Month"), gettext("Year"))
@@ -66,7 +90,7 @@ class GovDateInput(upstream.GovDateInput):
         return params
 
 
-class GovCharacterCount(upstream.GovCharacterCount):
+class GovCharacterCount(MadeOnce, upstream.GovCharacterCount):
     def map_gov_params(self, field: Any, **kwargs: Any) -> Params:
         params = translated_error(super().map_gov_params(field, **kwargs))
         locale = get_locale()

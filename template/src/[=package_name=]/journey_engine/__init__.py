@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from flask import Flask
 
 from .applications import Application, complete, readable_reference
+from .check_answers import summary_list
 from .conditions import answer
 from .events import (
     FormAction,
@@ -93,6 +94,7 @@ __all__ = [
 def init_app(app: Flask, journeys: Sequence[Journey]) -> None:
     """Serve each journey at /<its name>/."""
     registry = hooks_of(app)
+    app.add_template_global(summary_list)
     for journey in journeys:
         blueprint, pages = journey_blueprint(journey)
         app.register_blueprint(blueprint)

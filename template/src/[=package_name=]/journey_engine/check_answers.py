@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import get_template_attribute
 from markupsafe import Markup, escape
 
+from ..templating import markup_by_shape
 from ..text import _
 from .flow import shown_pages
 from .pages import Journey, Page
@@ -57,3 +59,14 @@ def sections(journey: Journey, answers: Answers, change_url: ChangeUrl) -> list[
             grouped.append({"title": page.section, "rows": []})
         grouped[-1]["rows"] += page_rows
     return grouped
+
+
+def summary_list(rows: list[Row]) -> Markup:
+    """GOV.UK's summary list of `rows`, its markup made once for each shape (the answers
+    put back in: templating.MarkupByShape)."""
+    macro = get_template_attribute(
+        "govuk_frontend_jinja/components/summary-list/macro.html", "govukSummaryList"
+    )
+    params = {"rows": rows}
+    answers = [(row["value"], "html") for row in rows]
+    return markup_by_shape().render(params, answers, lambda: macro(params))

@@ -90,12 +90,13 @@ def init_app(app: Flask, env: Mapping[str, str] | None = None) -> None:
         key_func=sender,
         # Read each request, so the settings in app.extensions are the ones in force.
         application_limits=[lambda: settings().posts],
-        application_limits_exempt_when=lambda: request.method != "POST",
         storage_uri=limits.storage_uri,
         # If the counters cannot be reached, the forms are taken (and the error logged).
         swallow_errors=True,
     )
     limiter.init_app(app)
+    # Only forms count: a page asked for skips the limiter's work before it begins.
+    limiter.request_filter(lambda: request.method != "POST")
     # Flask-Limiter's own line for each breach names the sender's address (personal
     # data); too_many() logs the breach without it.
     logging.getLogger("flask-limiter").setLevel(logging.WARNING)
