@@ -24,6 +24,9 @@ STATIC_HEADERS = {
 }
 
 
+FORM_TARGETS = "security:form_targets"
+
+
 def content_security_policy(nonce: str | None = None, form_targets: tuple[str, ...] = ()) -> str:
     """The policy; `form_targets` are other origins a form may lead to (such as GOV.UK
     Pay's payment pages, which a form's response redirects to)."""
@@ -51,11 +54,17 @@ def csp_nonce() -> str:
     return str(g.csp_nonce)
 
 
-def init_app(app: Flask, form_targets: tuple[str, ...] = ()) -> None:
+def allow_form_targets(app: Flask, origins: tuple[str, ...]) -> None:
+    """Let this app's forms lead to `origins` too (a feature's, such as a payment
+    provider's pages): the CSP's form-action names them."""
+    app.extensions[FORM_TARGETS] = (*app.extensions.get(FORM_TARGETS, ()), *origins)
+
+
+def init_app(app: Flask) -> None:
     def add_security_headers(response: Response) -> Response:
         response.headers.update(STATIC_HEADERS)
         response.headers["Content-Security-Policy"] = content_security_policy(
-            g.get("csp_nonce"), form_targets
+            g.get("csp_nonce"), app.extensions.get(FORM_TARGETS, ())
         )
         # Pages can hold what a user typed; keep them out of shared and back-button caches.
         response.headers.setdefault("Cache-Control", "no-store")

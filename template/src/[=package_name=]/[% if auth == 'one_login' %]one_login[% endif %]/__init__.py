@@ -27,6 +27,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from ..config import Settings
 from ..redirects import local_url
 from ..timeout import sign_out_with
 from .accounts import (
@@ -41,6 +42,7 @@ from .applications import init_app as init_your_applications
 from .cli import one_login_cli
 from .keys import load_private_key
 from .provider import OneLoginProvider, ProviderError
+from .settings import SETTINGS, OneLoginSettings, read_settings
 from .tokens import (
     LEEWAY_SECONDS,
     LOGOUT_TOKEN_MAX_AGE_SECONDS,
@@ -64,8 +66,9 @@ def provider() -> OneLoginProvider:
     return found
 
 
-def settings() -> Any:
-    return current_app.extensions["settings"].one_login
+def settings() -> OneLoginSettings:
+    found: OneLoginSettings = current_app.extensions[SETTINGS]
+    return found
 
 
 def page_language() -> str:
@@ -222,8 +225,11 @@ def back_channel_logout() -> tuple[dict[str, str], int] | tuple[str, int]:
     return "", 200
 
 
-def init_app(app: Flask) -> None:
-    app.extensions["one_login"] = OneLoginProvider(app.extensions["settings"].one_login.issuer)
+def init_app(app: Flask, service_settings: Settings) -> None:
+    app.extensions[SETTINGS] = one_login_settings = service_settings.feature(
+        "one_login", read_settings
+    )
+    app.extensions["one_login"] = OneLoginProvider(one_login_settings.issuer)
     # One Login posts here, server to server: there is no form, so no CSRF token.
     app.extensions["csrf"].exempt(back_channel_logout)
     app.register_blueprint(one_login)

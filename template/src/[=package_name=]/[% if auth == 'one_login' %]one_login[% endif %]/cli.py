@@ -11,6 +11,7 @@ from joserfc.jwk import RSAKey, generate_key, import_key
 from werkzeug.serving import run_simple
 
 from .keys import MIN_RSA_BITS, load_private_key, public_pem
+from .settings import SETTINGS
 from .stand_in import StandIn, create_stand_in
 
 
@@ -52,7 +53,7 @@ def stand_in(port: int) -> None:
     settings = current_app.extensions["settings"]
     if settings.is_production:
         raise click.ClickException("the stand-in is for development only (APP_ENV=production)")
-    config = settings.one_login
+    config = current_app.extensions[SETTINGS]
     if config.private_key is None:
         raise click.ClickException(
             "ONE_LOGIN_PRIVATE_KEY_FILE is not set: `flask one-login keygen` makes a key"

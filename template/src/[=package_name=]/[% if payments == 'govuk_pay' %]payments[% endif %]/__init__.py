@@ -15,8 +15,9 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..config import PaySettings
+from ..config import Settings
 from ..metrics import Queue, add_queue
+from ..security import allow_form_targets
 from .cli import payments_cli
 from .client import BillingAddress, NewPayment, PayClient, PayError, PaymentState
 from .journey_fee import complete_when_paid
@@ -33,6 +34,7 @@ from .ledger import (
     take_payment,
 )
 from .models import Payment
+from .settings import PaySettings
 
 __all__ = [
     "EXPIRY",
@@ -41,6 +43,7 @@ __all__ = [
     "NewPayment",
     "PaidHandler",
     "PayError",
+    "PaySettings",
     "Payment",
     "PaymentState",
     "init_app",
@@ -58,8 +61,11 @@ def payments_unfinished(session: Session) -> int:
     return session.scalar(select(func.count()).where(Payment.finished.is_(False))) or 0
 
 
-def init_app(app: Flask, settings: PaySettings) -> None:
+def init_app(app: Flask, service_settings: Settings) -> None:
     """After the journeys are registered: every journey takes the fee (journey_fee.py)."""
+    settings = service_settings.feature("pay", PaySettings.from_env)
+    # Forms that lead to paying redirect to GOV.UK Pay's pages: the CSP must allow it.
+    allow_form_targets(app, settings.payment_pages)
     client = PayClient(settings.api_url, settings.api_key)
     service = PaymentService(client=client, settings=settings, on_paid=complete_when_paid)
     app.extensions["payments"] = service

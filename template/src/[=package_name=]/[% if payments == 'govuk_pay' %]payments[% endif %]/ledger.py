@@ -15,7 +15,6 @@ from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..config import PaySettings
 from ..database import db_session
 from .client import (
     NewPayment,
@@ -26,6 +25,7 @@ from .client import (
     PayUnavailableError,
 )
 from .models import LOST, NEW, NOT_CREATED, Payment
+from .settings import PaySettings
 
 logger = logging.getLogger(__name__)
 
