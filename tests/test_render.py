@@ -51,9 +51,9 @@ def service_details(project: Path, package: str) -> dict[str, object]:
 # named by a condition are how a feature gets a home of its own (its folder, its settings,
 # its tests), so they may grow as if tags move out of shared files into them.
 CONDITIONALS_AT_MOST = {
-    "if tags": 158,
+    "if tags": 147,
     "files with an if tag": 40,
-    "paths named by a condition": 51,
+    "paths named by a condition": 56,
     "raw blocks": 0,
 }
 
