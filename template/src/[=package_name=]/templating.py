@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import Callable, KeysView, MutableMapping, Sequence
+from types import CodeType
 from typing import Any
 
 from flask import Flask, current_app
 from flask.templating import Environment as FlaskEnvironment
 from govuk_frontend_wtf.main import WTFormsHelpers
-from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import BaseLoader, BytecodeCache, ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from .service import SERVICE
@@ -37,12 +39,35 @@ class Environment(FlaskEnvironment):
         return TemplateGlobals({} if d is None else d, self.globals)
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, for every app made in it. Compiling is most of
+    the time a new app takes to show its first pages: the tests make an app for each
+    test, and compiled the same templates hundreds of times. Kept by the template's name
+    and the checksum of its source, so a changed template is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, tuple[str, CodeType]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        kept = self.compiled.get(bucket.key)
+        if kept is not None and kept[0] == bucket.checksum:
+            bucket.code = kept[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+
+
 class Application(Flask):
     jinja_environment = Environment
     # Every template the service has, kept compiled in a plain dict: Jinja's default
     # cache (400 templates, least recently used first) takes a lock and reorders a list
     # on every `{% from ... import %}`, and a question page makes about 27 of them.
-    jinja_options = {**Flask.jinja_options, "cache_size": -1}  # noqa: RUF012 (Flask's)
+    jinja_options = {  # noqa: RUF012 (Flask's)
+        **Flask.jinja_options,
+        "cache_size": -1,
+        "bytecode_cache": CompiledTemplates(),
+    }
 
 
 def init_app(app: Flask) -> None:
