@@ -12,6 +12,7 @@ import pytest
 
 from tests.support import (
     ANSWER_SETS,
+    CONDITION_TAG,
     ROOT,
     answers_file,
     output_of,
@@ -46,16 +47,27 @@ def service_details(project: Path, package: str) -> dict[str, object]:
     return {keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords}
 
 
-# What the template may hold at most. The aim (issue 22) is 100 if tags in 25 files; until
-# then these are today's counts, so they can only go down. Lower them as they fall. Paths
-# named by a condition are how a feature gets a home of its own (its folder, its settings,
-# its tests), so they may grow as if tags move out of shared files into them.
+# What the template may hold at most: issue 22 asked for at most 100 if tags in at most 25
+# files, and no {% raw %}. These are today's counts, below that, so they can only go
+# down: lower them as they fall. Paths named by a condition are how a feature gets a home
+# of its own (its folder, its settings, its tests), so they may grow as if tags move out
+# of shared files into them.
 CONDITIONALS_AT_MOST = {
-    "if tags": 147,
-    "files with an if tag": 40,
+    "if tags": 97,
+    "files with an if tag": 24,
     "paths named by a condition": 56,
     "raw blocks": 0,
 }
+# The core every service has: it names an optional feature only to register it.
+CORE = (
+    "src/[=package_name=]/__init__.py",
+    "src/[=package_name=]/config.py",
+    "src/[=package_name=]/features.py",
+    "src/[=package_name=]/templates/base.html",
+    "src/[=package_name=]/journey_engine",
+    "src/[=package_name=]/journeys",
+)
+CORE_CONDITIONALS_AT_MOST = 3
 
 
 def test_the_template_gains_no_conditionals() -> None:
@@ -66,6 +78,30 @@ def test_the_template_gains_no_conditionals() -> None:
         if count > CONDITIONALS_AT_MOST[name]
     }
     assert not grown, f"the template has more conditionals than it may: {grown}"
+
+
+def core_files(template: Path) -> list[Path]:
+    found: list[Path] = []
+    for core in CORE:
+        for path in [template / core, template / f"{core}.jinja"]:
+            if path.is_dir():
+                found += [file for file in path.rglob("*") if file.is_file()]
+            elif path.is_file():
+                found.append(path)
+    return found
+
+
+def test_core_files_name_a_feature_only_to_register_it() -> None:
+    template = ROOT / "template"
+    files = core_files(template)
+    assert len(files) > 20, files  # the factory, config, base layout and engine were found
+    crowded = {
+        path.relative_to(template).as_posix(): count
+        for path in files
+        if path.suffix == ".jinja"
+        and (count := len(CONDITION_TAG.findall(path.read_text()))) > CORE_CONDITIONALS_AT_MOST
+    }
+    assert not crowded, f"core files with more than {CORE_CONDITIONALS_AT_MOST} if tags: {crowded}"
 
 
 def test_conditionals_are_counted_in_contents_and_names(tmp_path: Path) -> None:
@@ -161,8 +197,9 @@ def test_generated_code_is_lint_clean_whatever_the_names(
 BINARY_SUFFIXES = {".woff", ".woff2", ".png", ".ico", ".gz", ".mo"}
 
 
-# Reshapes applications whichever features a service has, so it reads what each left.
-READS_EVERY_FEATURE = {"0006_application_answers.py"}
+# Reshapes applications whichever features a service has, so it reads what each left; and
+# the list of optional features the factory starts, those the service has.
+READS_EVERY_FEATURE = {"0006_application_answers.py", "features.py"}
 
 
 def files_speaking_of(project: Path, path_pattern: str, text_pattern: str) -> list[str]:
@@ -196,7 +233,7 @@ def test_sign_in_is_rendered_only_when_asked_for(rendered: dict[str, Path]) -> N
 
     assert f"{package}/one_login/tokens.py" in with_sign_in
     assert f"{package}/migrations/versions/0004_sign_ins.py" in with_sign_in
-    assert f"{package}/__init__.py" in with_sign_in
+    assert f"{package}/one_login/__init__.py" in with_sign_in
     protected_page = "one_login/templates/one_login/your_applications.html"
     assert (rendered["beta-custom-names-py313"] / package / protected_page).is_file()
     assert sign_in_files(rendered["defaults"]) == []

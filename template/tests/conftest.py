@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
 from sqlalchemy import event
 
 from tests.helpers import create_app, make_app, make_settings
@@ -23,35 +21,10 @@ from tests.helpers import create_app, make_app, make_settings
 os.environ["RATE_LIMIT_POSTS"] = "1000000 per minute"
 
 
-class SharedBytecodeCache(BytecodeCache):
-    """Compiled templates, kept for the whole test run: each test builds a new app, and
-    compiling GOV.UK Frontend's macros again for every one would triple the run time."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if code := self.compiled.get(bucket.key):
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
 def _skip_waiting_for_the_disk(dbapi_connection: Any, _record: Any) -> None:
     """Each test's database is thrown away after it, so don't wait for the disk to confirm
     writes: on a slow disk that wait more than doubles the run time."""
     dbapi_connection.execute("PRAGMA synchronous = OFF")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def compile_templates_once() -> Iterator[None]:
-    """Every app the tests build, whichever fixture or test builds it, shares one cache of
-    compiled templates (Flask passes jinja_options to each app's Jinja environment)."""
-    options = {**Flask.jinja_options, "bytecode_cache": SharedBytecodeCache()}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Flask, "jinja_options", options)
-        yield
 
 
 @pytest.fixture(scope="session")

@@ -93,3 +93,5 @@ def init_app(app: Flask) -> None:
         locale_selector=page_language,
         default_translation_directories=";".join(str(folder) for folder in CATALOGUES),
     )
+    # The page's `lang`, in base.html.
+    app.add_template_global(page_language)

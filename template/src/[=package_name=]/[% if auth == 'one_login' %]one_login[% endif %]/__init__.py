@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -29,6 +29,7 @@ from werkzeug.wrappers import Response
 
 from ..config import Settings
 from ..redirects import local_url
+from ..stand_ins import StandIn, add_stand_in
 from ..timeout import sign_out_with
 from .accounts import (
     current_user,
@@ -39,10 +40,10 @@ from .accounts import (
     start_sign_in,
 )
 from .applications import init_app as init_your_applications
-from .cli import one_login_cli
+from .cli import local_stand_in, one_login_cli
 from .keys import load_private_key
 from .provider import OneLoginProvider, ProviderError
-from .settings import SETTINGS, OneLoginSettings, read_settings
+from .settings import LOCAL_ONE_LOGIN_ISSUER, SETTINGS, OneLoginSettings, read_settings
 from .tokens import (
     LEEWAY_SECONDS,
     LOGOUT_TOKEN_MAX_AGE_SECONDS,
@@ -225,8 +226,9 @@ def back_channel_logout() -> tuple[dict[str, str], int] | tuple[str, int]:
     return "", 200
 
 
-def init_app(app: Flask, service_settings: Settings) -> None:
-    app.extensions[SETTINGS] = one_login_settings = service_settings.feature(
+def init_app(app: Flask) -> None:
+    """After the journeys are registered: "Your applications" lists what they sent."""
+    app.extensions[SETTINGS] = one_login_settings = Settings.of(app).feature(
         "one_login", read_settings
     )
     app.extensions["one_login"] = OneLoginProvider(one_login_settings.issuer)
@@ -234,6 +236,8 @@ def init_app(app: Flask, service_settings: Settings) -> None:
     app.extensions["csrf"].exempt(back_channel_logout)
     app.register_blueprint(one_login)
     app.cli.add_command(one_login_cli)
+    port = urlsplit(LOCAL_ONE_LOGIN_ISSUER).port or 80
+    add_stand_in(app, StandIn("GOV.UK One Login", port, local_stand_in))
     app.context_processor(lambda: {"signed_in_user": current_user})
     sign_out_with(app, lambda: url_for("one_login.sign_out") if current_user() else None)
     init_your_applications(app)

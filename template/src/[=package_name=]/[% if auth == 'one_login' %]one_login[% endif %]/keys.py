@@ -7,8 +7,9 @@ never leaves the service's secrets. `flask one-login keygen` makes a pair (cli.p
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
-from joserfc.jwk import ECKey, RSAKey, import_key
+from joserfc.jwk import ECKey, RSAKey, generate_key, import_key
 
 SigningKey = RSAKey | ECKey
 MIN_RSA_BITS = 2048
@@ -41,6 +42,17 @@ def load_private_key(pem: str) -> SigningKey:
 
 def signing_algorithm(key: SigningKey) -> str:
     return "RS256" if isinstance(key, RSAKey) else "ES256"
+
+
+def make_private_key_file(path: Path) -> RSAKey:
+    """A new RSA key pair, its private key written to `path`, readable by its owner only."""
+    key = generate_key("RSA", MIN_RSA_BITS, private=True)
+    if not isinstance(key, RSAKey):  # generate_key("RSA") always makes one
+        raise TypeError("generate_key did not make an RSA key")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_bytes(key.as_pem(private=True))
+    return key
 
 
 def public_pem(key: SigningKey) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import ConfigError
-from .keys import UnusableKeyError, load_private_key
+from .keys import UnusableKeyError, load_private_key, make_private_key_file
 
 # Where the app keeps them (one_login.settings()).
 SETTINGS = "one_login:settings"
@@ -21,6 +21,9 @@ ONE_LOGIN_ISSUERS = {
     "production": "https://oidc.account.gov.uk/",
 }
 LOCAL_ONE_LOGIN_ISSUER = "http://127.0.0.1:8001/"
+# In development, with no key named, the key pair made on the first start, kept out of git
+# in instance/: the service signs with it and the stand-in (`flask stand-ins`) checks.
+DEVELOPMENT_KEY_FILE = Path("instance/one-login-development-key.pem")
 LOCAL_ONE_LOGIN_CLIENT_ID = "local-stand-in-client"
 # A vector of trust: credential strength (Cl, Cl.Cm), optionally with identity (P1, P2).
 VECTOR_OF_TRUST = re.compile(r"^(P[0-4]\.)?Cl(\.Cm)?$")
@@ -62,13 +65,19 @@ def read_settings(env: Mapping[str, str], environment: str) -> OneLoginSettings:
     return OneLoginSettings(
         issuer=issuer,
         client_id=client_id or LOCAL_ONE_LOGIN_CLIENT_ID,
-        private_key=_one_login_private_key(env, production),
+        private_key=_one_login_private_key(env, environment),
         vtr=_vectors_of_trust(env),
     )
 
 
-def _one_login_private_key(env: Mapping[str, str], production: bool) -> str | None:
+def _one_login_private_key(env: Mapping[str, str], environment: str) -> str | None:
     """The client's private key, as PEM: from the variable, or a file mounted as a secret."""
+    production = environment == "production"
+    named = env.get("ONE_LOGIN_PRIVATE_KEY") or env.get("ONE_LOGIN_PRIVATE_KEY_FILE")
+    if environment == "development" and not named:
+        if not DEVELOPMENT_KEY_FILE.exists():
+            make_private_key_file(DEVELOPMENT_KEY_FILE)
+        env = {**env, "ONE_LOGIN_PRIVATE_KEY_FILE": str(DEVELOPMENT_KEY_FILE)}
     if pem := env.get("ONE_LOGIN_PRIVATE_KEY", ""):
         variable = "ONE_LOGIN_PRIVATE_KEY"
     elif path := env.get("ONE_LOGIN_PRIVATE_KEY_FILE", ""):

@@ -4,7 +4,7 @@ It speaks the same OIDC as One Login (discovery, authorize, token with `private_
 and PKCE, userinfo, JWKS, logout) and signs real ES256 tokens, so the service's client
 runs unchanged against it. Its sign-in page lets you choose how it misbehaves: wrong
 issuer, audience or nonce, an expired token, a bad signature, a wrong level of trust, or
-the user refusing access. `flask one-login stand-in` runs it; the tests start it too.
+the user refusing access. `flask stand-ins` runs it; the tests start it too.
 """
 
 from __future__ import annotations

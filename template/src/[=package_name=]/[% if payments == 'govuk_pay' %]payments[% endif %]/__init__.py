@@ -11,6 +11,8 @@ application: journey_fee.py).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,7 +20,8 @@ from sqlalchemy.orm import Session
 from ..config import Settings
 from ..metrics import Queue, add_queue
 from ..security import allow_form_targets
-from .cli import payments_cli
+from ..stand_ins import StandIn, add_stand_in
+from .cli import local_stand_in, payments_cli
 from .client import BillingAddress, NewPayment, PayClient, PayError, PaymentState
 from .journey_fee import complete_when_paid
 from .journey_fee import init_app as init_journey_fee
@@ -34,7 +37,7 @@ from .ledger import (
     take_payment,
 )
 from .models import Payment
-from .settings import PaySettings
+from .settings import LOCAL_PAY_API_URL, PaySettings
 
 __all__ = [
     "EXPIRY",
@@ -61,15 +64,16 @@ def payments_unfinished(session: Session) -> int:
     return session.scalar(select(func.count()).where(Payment.finished.is_(False))) or 0
 
 
-def init_app(app: Flask, service_settings: Settings) -> None:
+def init_app(app: Flask) -> None:
     """After the journeys are registered: every journey takes the fee (journey_fee.py)."""
-    settings = service_settings.feature("pay", PaySettings.from_env)
+    settings = Settings.of(app).feature("pay", PaySettings.from_env)
     # Forms that lead to paying redirect to GOV.UK Pay's pages: the CSP must allow it.
     allow_form_targets(app, settings.payment_pages)
     client = PayClient(settings.api_url, settings.api_key)
     service = PaymentService(client=client, settings=settings, on_paid=complete_when_paid)
     app.extensions["payments"] = service
     app.cli.add_command(payments_cli)
+    add_stand_in(app, StandIn("GOV.UK Pay", urlsplit(LOCAL_PAY_API_URL).port or 80, local_stand_in))
     # Users take minutes to pay: this many unsettled for half an hour is not them.
     advice = (
         "The reconcile-payments job is not running or GOV.UK Pay is not answering: "

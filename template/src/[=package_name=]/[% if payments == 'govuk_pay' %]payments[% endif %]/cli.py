@@ -1,15 +1,16 @@
-"""`flask payments ...`: settle payments users never came back from; run the stand-in."""
+"""`flask payments reconcile`: settle payments users never came back from. The local
+stand-in runs with the others (`flask stand-ins`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import click
-from flask import current_app
+from flask import Flask
 from flask.cli import with_appcontext
-from werkzeug.serving import run_simple
 
 from .ledger import EXPIRY, reconcile
+from .stand_in import StandInPay, create_stand_in
 
 
 @click.group("payments")
@@ -45,14 +46,6 @@ def reconcile_command(minutes: int) -> None:
         raise click.ClickException("GOV.UK Pay could not be reached for some payments")
 
 
-@payments_cli.command("stand-in")
-@click.option("--port", type=int, default=8002, show_default=True)
-@with_appcontext
-def stand_in_command(port: int) -> None:
-    """Run the local GOV.UK Pay stand-in on 127.0.0.1 (development only)."""
-    if current_app.extensions["settings"].is_production:
-        raise click.ClickException("The GOV.UK Pay stand-in never runs in production")
-    from .stand_in import StandInPay, create_stand_in
-
-    click.echo(f"GOV.UK Pay stand-in on http://127.0.0.1:{port} (no money is taken)")
-    run_simple("127.0.0.1", port, create_stand_in(StandInPay()), threaded=True)
+def local_stand_in() -> Flask:
+    """The GOV.UK Pay stand-in (`flask stand-ins`): no money is taken."""
+    return create_stand_in(StandInPay())

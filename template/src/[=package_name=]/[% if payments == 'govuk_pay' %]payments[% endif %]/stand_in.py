@@ -5,7 +5,7 @@ It answers the two calls the service makes, `POST /v1/payments` and
 and checks requests the way Pay does (required fields, types, limits, the API key,
 Idempotency-Key). Its payment page (the `next_url`) lets you choose what happens: pay,
 a declined card, cancelling, letting the payment expire, or a provider error. Then it
-sends the browser to the payment's return_url, as Pay does. `flask payments stand-in`
+sends the browser to the payment's return_url, as Pay does. `flask stand-ins`
 runs it; the tests start it too.
 """
 

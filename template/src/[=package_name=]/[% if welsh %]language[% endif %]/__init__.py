@@ -65,14 +65,15 @@ def render_once_per_language() -> Callable[[str, Callable[[], Markup]], Markup]:
 
 
 def init_app(app: Flask) -> None:
-    # text.py reads every string in g.language, which choose_language sets.
-    app.before_request(choose_language)
+    # text.py reads every string in g.language, which choose_language sets: first, before
+    # anything else that can answer a request, so every page (errors too) is in the
+    # user's language.
+    app.before_request_funcs.setdefault(None, []).insert(0, choose_language)
     # Registered after templating's, so these replace its English-only ones.
     app.add_template_global(render_once_per_language(), "render_once")
     app.context_processor(
         lambda: {
             "service": SERVICES[current_language()],
-            "language": current_language(),
             "language_links": language_links,
         }
     )

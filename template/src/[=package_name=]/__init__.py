@@ -17,22 +17,18 @@ from . import (
     client_address,
     database,
     errors,
+    features,
     feedback,
     journey_engine,
     journey_state,
     kpis,
-[%- if welsh %]
-    language,
-[%- endif %]
     logs,
     maintenance,
     metrics,
-[%- if use_notify %]
-    notifications,
-[%- endif %]
     rate_limits,
     redirects,
     security,
+    stand_ins,
     templating,
     text,
     timeout,
@@ -43,16 +39,7 @@ from .cookies import cookies
 from .health import health
 from .journey_engine import Journey
 from .journeys import JOURNEYS
-[%- if auth == "one_login" %]
-from .one_login import init_app as init_one_login
-[%- endif %]
 from .pages import pages
-[%- if payments == "govuk_pay" %]
-from .payments import init_app as init_payments
-[%- endif %]
-[%- if use_notify or auth == "one_login" %]
-from .save_for_later import init_app as init_save_for_later
-[%- endif %]
 from .security_txt import security_txt
 
 
@@ -73,11 +60,6 @@ def create_app(settings: Settings | None = None, journeys: Sequence[Journey] = J
     text.init_app(app)
     templating.init_app(app)
     redirects.init_app(app)
-[%- if welsh %]
-    # Before anything that can answer a request, so every page (errors too) is in the
-    # user's language.
-    language.init_app(app)
-[%- endif %]
     security.init_app(app)
     # Before the CSRF check and anything that reads the database: while the service is
     # closed, every request gets the "unavailable" page (a form posted from a page left
@@ -91,11 +73,9 @@ def create_app(settings: Settings | None = None, journeys: Sequence[Journey] = J
     assets.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    stand_ins.init_app(app)
     journey_state.init_app(app)
     timeout.init_app(app)
-[%- if use_notify %]
-    notifications.init_app(app, settings)
-[%- endif %]
 
     app.register_blueprint(pages)
     app.register_blueprint(cookies)
@@ -104,13 +84,8 @@ def create_app(settings: Settings | None = None, journeys: Sequence[Journey] = J
     kpis.init_app(app)
     feedback.init_app(app)
     app.register_blueprint(security_txt)
-[%- if auth == "one_login" %]
-    init_one_login(app, settings)
-[%- endif %]
-[%- if payments == "govuk_pay" %]
-    init_payments(app, settings)
-[%- endif %]
-[%- if use_notify or auth == "one_login" %]
-    init_save_for_later(app)
-[%- endif %]
+    # The optional features the service was made with (features.py), each from its own
+    # package: they hook into the core and the journeys registered above.
+    for feature in features.made_with():
+        feature.init_app(app)
     return app
