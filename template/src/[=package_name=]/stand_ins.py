@@ -9,12 +9,12 @@ their own.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template_string
 from flask.cli import with_appcontext
 from werkzeug.serving import make_server
 
@@ -24,6 +24,46 @@ if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
 
 STAND_INS = "stand_ins"
+
+# The page each stand-in shows where the real platform would ask the user something:
+# plain HTML, so it never looks like the service, and a choice of what happens next.
+CHOICE_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} – {{ platform }} stand-in</title></head>
+<body>
+<main>
+<h1>{{ platform }} stand-in</h1>
+<p>This page stands in for {{ platform }} on your computer. {{ assurance }}</p>
+{% for line in details %}<p>{{ line }}</p>
+{% endfor %}<form method="post"{% if action %} action="{{ action }}"{% endif %}>
+  {% for name, value in hidden.items() %}<input type="hidden" name="{{ name }}" value="{{ value }}">{% endfor %}
+  {% for field in fields %}<p><label for="{{ field.name }}">{{ field.label }}</label><br>
+  <input id="{{ field.name }}" name="{{ field.name }}" type="{{ field.kind }}" autocomplete="{{ field.autocomplete }}" value="{{ field.value }}" required></p>
+  {% endfor %}<fieldset>
+    <legend>{{ question }}</legend>
+    {% for outcome, label in outcomes.items() %}
+    <p><input type="radio" id="outcome-{{ outcome }}" name="outcome" value="{{ outcome }}"{% if loop.first %} checked{% endif %}>
+    <label for="outcome-{{ outcome }}">{{ label }}</label></p>
+    {% endfor %}
+  </fieldset>
+  <p><button type="submit">Continue</button></p>
+</form>
+</main>
+</body>
+</html>
+"""
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field the user fills in on a stand-in's page, before choosing what happens."""
+
+    label: str
+    name: str
+    value: str
+    kind: str = "text"
+    autocomplete: str = "off"
 
 
 @dataclass(frozen=True)
@@ -36,6 +76,34 @@ class StandIn:
 
 def add_stand_in(app: Flask, stand_in: StandIn) -> None:
     app.extensions.setdefault(STAND_INS, []).append(stand_in)
+
+
+def choice_page(
+    platform: str,
+    title: str,
+    assurance: str,
+    question: str,
+    outcomes: Mapping[str, str],
+    *,
+    details: Sequence[str] = (),
+    fields: Sequence[Field] = (),
+    hidden: Mapping[str, str] | None = None,
+    action: str | None = None,
+) -> str:
+    """A stand-in's page: the user chooses one of `outcomes` (its first is chosen
+    already) and posts it as `outcome`, with `fields` and the `hidden` values."""
+    return render_template_string(
+        CHOICE_PAGE,
+        platform=platform,
+        title=title,
+        assurance=assurance,
+        question=question,
+        outcomes=outcomes,
+        details=details,
+        fields=fields,
+        hidden=hidden or {},
+        action=action,
+    )
 
 
 @click.command("stand-ins")

@@ -136,7 +136,7 @@ class MarkupByShape:
         filled = [(part, key) for part, key in holders if part.get(key)]
         typed = [part[key] for part, key in filled]
         if not all(_kept_as_is(str(value)) for value in typed):
-            return Markup(make())  # noqa: S704  # nosec B704 (the macro's own markup)
+            return Markup(make())  # noqa: S704  # the macro's own markup
         for number, (part, key) in enumerate(filled):
             part[key] = TYPED.format(number)
         shape = repr(params)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from joserfc.jwk import RSAKey, import_key
+from joserfc.jwk import ECKey, RSAKey
 
-from .keys import load_private_key, make_private_key_file, public_pem
+from .keys import SigningKey, load_private_key, make_private_key_file, public_pem
 from .settings import SETTINGS
 from .stand_in import StandIn, create_stand_in
 
@@ -47,7 +47,8 @@ def local_stand_in() -> Flask:
             "ONE_LOGIN_PRIVATE_KEY_FILE is not set: `flask one-login keygen` makes a key"
         )
     private_key = load_private_key(config.private_key)
-    key_type = "RSA" if isinstance(private_key, RSAKey) else "EC"
-    public_key = import_key(public_pem(private_key), key_type)
-    provider = StandIn(client_id=config.client_id, client_public_key=public_key)  # type: ignore[arg-type]
+    # The stand-in holds only the public half, as GOV.UK One Login does.
+    key_class = RSAKey if isinstance(private_key, RSAKey) else ECKey
+    public_key: SigningKey = key_class.import_key(public_pem(private_key))
+    provider = StandIn(client_id=config.client_id, client_public_key=public_key)
     return create_stand_in(provider)

@@ -20,12 +20,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from flask import Flask, jsonify, redirect, render_template_string, request
+from flask import Flask, jsonify, redirect, request
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, KeySet, generate_key
 from werkzeug.wrappers import Response
 
+from ..stand_ins import Field, choice_page
 from .keys import SigningKey, signing_algorithm
 from .tokens import BACK_CHANNEL_LOGOUT_EVENT
 
@@ -47,32 +48,8 @@ OUTCOMES = {
     "bad_signature": "Send an ID token with a bad signature",
     "wrong_vot": "Send an ID token with a lower level of trust",
 }
-
-SIGN_IN_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in – GOV.UK One Login stand-in</title></head>
-<body>
-<main>
-<h1>GOV.UK One Login stand-in</h1>
-<p>This page stands in for GOV.UK One Login on your computer. Nothing here is real.</p>
-<form method="post">
-  {% for name, value in params.items() %}<input type="hidden" name="{{ name }}" value="{{ value }}">{% endfor %}
-  <p><label for="email">Email address of the test user</label><br>
-  <input id="email" name="email" type="email" autocomplete="email" value="{{ email }}" required></p>
-  <fieldset>
-    <legend>What should the stand-in do?</legend>
-    {% for outcome, label in outcomes.items() %}
-    <p><input type="radio" id="outcome-{{ outcome }}" name="outcome" value="{{ outcome }}"{% if loop.first %} checked{% endif %}>
-    <label for="outcome-{{ outcome }}">{{ label }}</label></p>
-    {% endfor %}
-  </fieldset>
-  <p><button type="submit">Continue</button></p>
-</form>
-</main>
-</body>
-</html>
-"""
+# Who signs in: any email address, so a test can be more than one user.
+EMAIL = Field("Email address of the test user", "email", TEST_USER_EMAIL, "email", "email")
 
 
 @dataclass
@@ -217,8 +194,14 @@ def create_stand_in(stand_in: StandIn) -> Flask:
             return oauth_error("invalid_request", "nonce, state and redirect_uri are required")
         if request.method == "GET":
             fields = {name: params[name] for name in AUTHORIZE_PARAMETERS if name in params}
-            return render_template_string(
-                SIGN_IN_PAGE, params=fields, outcomes=OUTCOMES, email=TEST_USER_EMAIL
+            return choice_page(
+                "GOV.UK One Login",
+                "Sign in",
+                "Nothing here is real.",
+                "What should the stand-in do?",
+                OUTCOMES,
+                fields=[EMAIL],
+                hidden=fields,
             )
         redirect_uri, state = params["redirect_uri"], params["state"]
         outcome = params.get("outcome", "sign_in")

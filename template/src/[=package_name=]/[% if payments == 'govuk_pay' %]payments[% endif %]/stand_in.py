@@ -23,6 +23,8 @@ from typing import Any
 from flask import Flask, jsonify, redirect, render_template_string, request
 from werkzeug.wrappers import Response
 
+from ..stand_ins import choice_page
+
 TEST_KEY_PREFIX = "api_test_"
 EXPIRY_SECONDS = 90 * 60
 # Pay answers a repeated Idempotency-Key with the first payment for 24 hours.
@@ -63,29 +65,6 @@ OUTCOMES: dict[str, tuple[str, str, str | None, str | None]] = {
     ),
 }
 
-PAYMENT_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Enter card details – GOV.UK Pay stand-in</title></head>
-<body>
-<main>
-<h1>GOV.UK Pay stand-in</h1>
-<p>This page stands in for GOV.UK Pay on your computer. No money is taken.</p>
-<p>{{ description }}: £{{ amount }}</p>
-<form method="post" action="{{ action }}">
-  <fieldset>
-    <legend>What should happen to this payment?</legend>
-    {% for outcome, label in outcomes.items() %}
-    <p><input type="radio" id="outcome-{{ outcome }}" name="outcome" value="{{ outcome }}"{% if loop.first %} checked{% endif %}>
-    <label for="outcome-{{ outcome }}">{{ label }}</label></p>
-    {% endfor %}
-  </fieldset>
-  <p><button type="submit">Continue</button></p>
-</form>
-</main>
-</body>
-</html>
-"""
 USED_LINK_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Link used – GOV.UK Pay stand-in</title></head>
@@ -313,12 +292,14 @@ def create_stand_in(pay: StandInPay) -> Flask:
                 return render_template_string(USED_LINK_PAGE), 400
             pay.links[token] = (payment_id, True)
             payment.status = "started"
-        return render_template_string(
-            PAYMENT_PAGE,
+        return choice_page(
+            "GOV.UK Pay",
+            "Enter card details",
+            "No money is taken.",
+            "What should happen to this payment?",
+            {name: outcome[0] for name, outcome in OUTCOMES.items()},
+            details=[f"{payment.request['description']}: £{payment.request['amount'] / 100:,.2f}"],
             action=request.path,
-            outcomes={name: outcome[0] for name, outcome in OUTCOMES.items()},
-            description=payment.request["description"],
-            amount=f"{payment.request['amount'] / 100:,.2f}",
         )
 
     @app.post("/secure/<token>")
