@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 from copier import run_copy
+from jinja2 import Environment
 
 from gov_service_template.environment import git_identity, rendered_project_env
 
@@ -168,12 +169,35 @@ def answers_file(project: Path) -> dict[str, Any]:
     return answers
 
 
-def template_source(root: Path, service_path: str) -> Path:
+def default_answers(root: Path = ROOT) -> dict[str, Any]:
+    questions = yaml.safe_load((root / "copier.yml").read_text())
+    return {
+        name: question.get("default")
+        for name, question in questions.items()
+        if isinstance(question, dict) and not name.startswith("_")
+    }
+
+
+def template_source(
+    root: Path, service_path: str, answers: Mapping[str, Any] | None = None
+) -> Path:
     """The file under root/template that renders to service_path, where {package} stands
-    for the package's folder: the file itself, or the .jinja it is rendered from."""
+    for the package's folder, in a service made with `answers` (the defaults otherwise):
+    the file itself, the .jinja it is rendered from, or the one named by a condition
+    those answers meet (`[% if not welsh %]start.html[% endif %]`)."""
     plain = root / "template" / service_path.format(package="[=package_name=]")
-    rendered_from = plain.with_name(plain.name + ".jinja")
-    return rendered_from if rendered_from.exists() else plain
+    for candidate in (plain.with_name(plain.name + ".jinja"), plain):
+        if candidate.exists():
+            return candidate
+    named = re.compile(r"\[% if (.+?) %\]" + re.escape(plain.name) + r"\[% endif %\](\.jinja)?")
+    given = default_answers(root) | dict(answers or {})
+    conditions = Environment(autoescape=True)  # only answers' truth is read, no markup made
+    for sibling in sorted(plain.parent.iterdir()):
+        if (match := named.fullmatch(sibling.name)) and conditions.compile_expression(match[1])(
+            **given
+        ):
+            return sibling
+    return plain
 
 
 def replace_in(path: Path, old: str, new: str, count: int = -1) -> None:
