@@ -82,9 +82,10 @@ STANDARD_LIBRARY = (
 # rendered service's imports and dependencies below), and its own top-level modules.
 IMPORTED_BY_THE_SERVICE = frozenset(
     "ada_url alembic authlib axe_playwright_python babel blinker click email_validator flask "  # noqa: SIM905
-    "flask_babel flask_limiter flask_wtf "
-    "govuk_frontend_jinja govuk_frontend_wtf gunicorn httpx hypothesis jinja2 joserfc limits "
-    "markupsafe notifications_python_client nox playwright prometheus_client promql_parser "
+    "flask_babel flask_wtf "
+    "govuk_frontend_jinja govuk_frontend_wtf gunicorn httpx hypothesis itsdangerous jinja2 joserfc "
+    "limits markupsafe notifications_python_client nox playwright prometheus_client "
+    "promql_parser "
     "psycopg pytest sqlalchemy werkzeug whitenoise wtforms yaml greenlet opentelemetry "
     "opentelemetry_exporter_otlp_proto_http opentelemetry_instrumentation_flask "
     "opentelemetry_instrumentation_httpx opentelemetry_instrumentation_sqlalchemy "

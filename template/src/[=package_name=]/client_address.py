@@ -13,6 +13,7 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Flask, current_app, request
 
@@ -48,7 +49,10 @@ class TrustedProxies:
         return address
 
 
+@lru_cache(maxsize=1024)
 def parse(text: str | None) -> Address | None:
+    """The address in `text`, kept for the next request from it (every form posted is
+    counted by its sender's address, and parsing it was a fiftieth of a posted answer)."""
     try:
         return ipaddress.ip_address((text or "").strip())
     except ValueError:

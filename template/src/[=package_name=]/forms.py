@@ -14,14 +14,13 @@ from functools import cache
 from typing import Any
 
 from babel.support import NullTranslations, Translations
-from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.main import wtforms_errors
 from wtforms import Field, Form, RadioField, SelectMultipleField
 from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
-from .text import _
+from .text import _, page_language
 from .widgets import GovCheckboxesInput, GovDateInput, GovRadioInput
 
 # Control characters break PostgreSQL text columns (NUL) and mean nothing to a reader.
@@ -88,6 +87,11 @@ def wtforms_translations(language: str) -> NullTranslations:
 
 class GovUKForm(FlaskForm):
     class Meta:
+        # CSRFProtect checks the token of every form posted before any view runs, and each
+        # page writes it with csrf_token(). A token field of the form's own would sign a
+        # new token on every post, to check it a second time.
+        csrf = False
+
         def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Field:
             # Every field, including ones added later, gets clean_text first.
             filters = [clean_text, *unbound_field.kwargs.get("filters", ())]
@@ -97,7 +101,7 @@ class GovUKForm(FlaskForm):
         def get_translations(self, _form: Form) -> NullTranslations:
             # WTForms' own messages in the page's language. Flask-WTF reads their
             # catalogue from disk for every request; it never changes, so once is enough.
-            return wtforms_translations(str(get_locale()))
+            return wtforms_translations(page_language())
 
     def error_summary(self) -> dict[str, Any]:
         """Parameters for govukErrorSummary, each error linking to its input."""

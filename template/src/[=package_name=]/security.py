@@ -1,12 +1,16 @@
-"""Security headers on every response, and the per-request nonce that lets GOV.UK
-Frontend's two inline scripts run under a Content Security Policy without 'unsafe-inline'.
+"""Security headers on every response, the per-request nonce that lets GOV.UK Frontend's
+two inline scripts run under a Content Security Policy without 'unsafe-inline', and the
+signed session cookie.
 """
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Flask, Response, g
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 ONE_YEAR = 365 * 24 * 60 * 60
 
@@ -60,7 +64,23 @@ def allow_form_targets(app: Flask, origins: tuple[str, ...]) -> None:
     app.extensions[FORM_TARGETS] = (*app.extensions.get(FORM_TARGETS, ()), *origins)
 
 
+class SignedCookieSessions(SecureCookieSessionInterface):
+    """Flask's session, a cookie signed with SECRET_KEY, its serializer made once for
+    each set of keys rather than twice a request."""
+
+    def __init__(self) -> None:
+        self.serializers: dict[tuple[Any, ...], URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if keys not in self.serializers:
+            self.serializers[keys] = super().get_signing_serializer(app)
+        return self.serializers[keys]
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SignedCookieSessions()
+
     def add_security_headers(response: Response) -> Response:
         response.headers.update(STATIC_HEADERS)
         response.headers["Content-Security-Policy"] = content_security_policy(

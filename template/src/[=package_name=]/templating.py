@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
     WTFormsHelpers(app)
     app.context_processor(lambda: {"service": SERVICE})
     app.add_template_global(fragment_cache(), "render_once")
+    app.add_template_global(made_by_shape)
     app.extensions[SHAPES] = MarkupByShape()
 
 
@@ -94,6 +95,17 @@ def markup_by_shape() -> MarkupByShape:
     """This app's markup kept by shape (MarkupByShape, below)."""
     shapes: MarkupByShape = current_app.extensions[SHAPES]
     return shapes
+
+
+def made_by_shape(
+    params: dict[str, Any], caller: Callable[[], Markup], typed: Sequence[str] = ()
+) -> Markup:
+    """`{% call made_by_shape(params) %}{{ govukBackLink(params) }}{% endcall %}`: markup
+    that depends on its parameters alone (a back link, a button), made once for each set
+    of them (MarkupByShape, below, in the page's language). The values of the `typed`
+    keys differ every time (a form's token): put back in, escaped. A macro imported
+    inside the call is imported only when the markup is made."""
+    return markup_by_shape().render(params, [(params, key) for key in typed], caller)
 
 
 def fragment_cache() -> Callable[[str, Callable[[], Markup]], Markup]:

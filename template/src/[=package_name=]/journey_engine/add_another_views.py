@@ -9,7 +9,7 @@ from flask import abort, redirect, render_template, request, url_for
 
 from ..text import _
 from .base_views import JourneyViews, View
-from .flow import finished_key, first_unanswered, shown_pages
+from .flow import Progress, finished_key
 from .forms import add_another_question, form_for, remove_question
 from .pages import AddAnother, Page
 from .questions import Answers
@@ -43,7 +43,7 @@ class AddAnotherViews(JourneyViews):
             things=things,
             rows=summary,
             page_title=heading,
-            back_url=self.back(page, answers, changing=changing),
+            back_url=self.back(page, Progress(self.journey, answers), changing=changing),
         )
 
     def item(self, slug: str, number: int) -> View:
@@ -52,10 +52,11 @@ class AddAnotherViews(JourneyViews):
         answers = self.store.answers()
         if things is None:
             abort(404)
-        if missing := first_unanswered(self.journey, answers, before=page):
+        where = Progress(self.journey, answers)
+        if missing := where.first_unanswered(before=page):
             return redirect(self.url(missing))
-        if page not in shown_pages(self.journey, answers):
-            return redirect(self.url(first_unanswered(self.journey, answers)))
+        if page not in where.shown:
+            return redirect(self.url(where.first_unanswered()))
         items: list[Answers] = list(answers.get(things.name) or [])
         if not 1 <= number <= min(len(items) + 1, things.maximum):
             return redirect(self.url(page))
@@ -82,7 +83,7 @@ class AddAnotherViews(JourneyViews):
         back = (
             self.url(None)
             if changing
-            else (self.url(page) if items else self.back(page, answers, changing=False))
+            else (self.url(page) if items else self.back(page, where, changing=False))
         )
         return render_template(
             "journey_engine/item.html",

@@ -10,12 +10,13 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from ..journey_state import JourneyStore
-from .flow import first_unanswered, page_after, page_before
+from .flow import Progress
 from .forms import QuestionForm, form_for
 from .pages import Journey, Page
 from .questions import Answers
 
 View = str | Response | tuple[str, int]
+MOST_ADDRESSES = 1000
 
 
 class JourneyViews:
@@ -24,6 +25,8 @@ class JourneyViews:
     def __init__(self, journey: Journey) -> None:
         self.journey = journey
         self.forms: dict[str, type[QuestionForm]] = {}
+        # Each page's address, by the root the service is served from.
+        self.addresses: dict[tuple[str, str], str] = {}
         for page in journey.pages:
             if page.question is not None:
                 self.forms[page.slug] = form_for([page.question])
@@ -41,7 +44,17 @@ class JourneyViews:
     def url(self, page: Page | None, *, changing: bool = False) -> str:
         if page is None:
             return url_for(self.endpoint("check_answers"))
-        return changed(url_for(self.endpoint("question"), slug=page.slug), changing)
+        return changed(self.address(page), changing)
+
+    def address(self, page: Page) -> str:
+        """url_for the page, made once: check answers links to every page, and url_for
+        (which quotes the slug each time) was a twentieth of its time."""
+        key = (request.script_root, page.slug)
+        if (found := self.addresses.get(key)) is None:
+            if len(self.addresses) > MOST_ADDRESSES:  # roots a request can claim: bounded
+                self.addresses.clear()
+            found = self.addresses[key] = url_for(self.endpoint("question"), slug=page.slug)
+        return found
 
     def item_url(self, page: Page, number: int, *, changing: bool = False) -> str:
         return changed(url_for(self.endpoint("item"), slug=page.slug, number=number), changing)
@@ -64,20 +77,21 @@ class JourneyViews:
         return page
 
     def onward(self, page: Page, answers: Answers, *, changing: bool) -> Response:
-        missing = first_unanswered(self.journey, answers)
+        where = Progress(self.journey, answers)
+        missing = where.first_unanswered()
         if changing:
             # A changed answer may show a page not answered yet: ask it, then come back.
             return redirect(self.url(missing, changing=missing is not None))
-        following = page_after(self.journey, answers, page)
+        following = where.page_after(page)
         things = following.add_another if following is not None else None
         if following is not None and things is not None and not answers.get(things.name):
             return redirect(self.item_url(following, 1))  # straight to the first thing
         return redirect(self.url(following))
 
-    def back(self, page: Page, answers: Answers, *, changing: bool) -> str:
+    def back(self, page: Page, where: Progress, *, changing: bool) -> str:
         if changing:
             return self.url(None)
-        previous = page_before(self.journey, answers, page)
+        previous = where.page_before(page)
         return self.url(previous) if previous else url_for("pages.start")
 
     def form(self, page: Page, data: dict[str, Any], answered: bool) -> QuestionForm:

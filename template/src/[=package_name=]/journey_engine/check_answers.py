@@ -3,7 +3,7 @@ answer with a Change link that comes back here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import get_template_attribute
@@ -11,8 +11,7 @@ from markupsafe import Markup, escape
 
 from ..templating import markup_by_shape
 from ..text import _
-from .flow import shown_pages
-from .pages import Journey, Page
+from .pages import Page
 from .questions import Answers
 
 Row = dict[str, Any]
@@ -47,11 +46,14 @@ def rows_for(page: Page, answers: Answers, change_url: ChangeUrl, change: str) -
     return found
 
 
-def sections(journey: Journey, answers: Answers, change_url: ChangeUrl) -> list[dict[str, Any]]:
-    """[{"title": section or None, "rows": [...]}], in the order the pages come."""
+def sections(
+    shown: Sequence[Page], answers: Answers, change_url: ChangeUrl
+) -> list[dict[str, Any]]:
+    """[{"title": section or None, "rows": [...]}] for the pages the user was shown
+    (flow.Progress), in the order they come."""
     grouped: list[dict[str, Any]] = []
     change = str(_("Change"))
-    for page in shown_pages(journey, answers):
+    for page in shown:
         page_rows = rows_for(page, answers, change_url, change)
         if not page_rows:
             continue

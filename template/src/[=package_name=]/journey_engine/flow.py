@@ -17,14 +17,7 @@ def finished_key(page: Page) -> str:
 
 def shown_pages(journey: Journey, answers: Answers) -> list[Page]:
     """The pages this user sees, in order, up to and including an exit page that applies."""
-    shown: list[Page] = []
-    counted = counted_answers(journey, answers)
-    for page in journey.pages:
-        if page.shown(counted):
-            shown.append(page)
-            if page.exit is not None:
-                break
-    return shown
+    return Progress(journey, answers).shown
 
 
 def counted_answers(journey: Journey, answers: Answers) -> Answers:
@@ -52,27 +45,48 @@ def is_answered(page: Page, answers: Answers) -> bool:
 def first_unanswered(journey: Journey, answers: Answers, before: Page | None = None) -> Page | None:
     """The first shown page (before `before`, if given) still to answer; None when
     every page is answered (or `before` is reached)."""
-    counted = counted_answers(journey, answers)
-    for page in shown_pages(journey, answers):
-        if page == before:
-            return None
-        if not is_answered(page, counted):
-            return page
-    return None
+    return Progress(journey, answers).first_unanswered(before)
 
 
 def page_after(journey: Journey, answers: Answers, page: Page) -> Page | None:
     """The next shown page, once `page` is answered; None for check answers."""
-    shown = shown_pages(journey, answers)
-    if page not in shown:
-        return first_unanswered(journey, answers)
-    position = shown.index(page)
-    return shown[position + 1] if position + 1 < len(shown) else None
+    return Progress(journey, answers).page_after(page)
 
 
 def page_before(journey: Journey, answers: Answers, page: Page) -> Page | None:
-    shown = shown_pages(journey, answers)
-    if page not in shown:
+    return Progress(journey, answers).page_before(page)
+
+
+class Progress:
+    """Where a user is, worked out once from their answers: which count and which pages
+    are shown. A view makes one for the answers it has, rather than ask the functions
+    above (each of which works it all out) several times a request."""
+
+    def __init__(self, journey: Journey, answers: Answers) -> None:
+        self.counted = counted_answers(journey, answers)
+        self.shown: list[Page] = []
+        for page in journey.pages:
+            if page.shown(self.counted):
+                self.shown.append(page)
+                if page.exit is not None:
+                    break
+
+    def first_unanswered(self, before: Page | None = None) -> Page | None:
+        for page in self.shown:
+            if page is before:
+                return None
+            if not is_answered(page, self.counted):
+                return page
         return None
-    position = shown.index(page)
-    return shown[position - 1] if position > 0 else None
+
+    def page_after(self, page: Page) -> Page | None:
+        if page not in self.shown:
+            return self.first_unanswered()
+        position = self.shown.index(page)
+        return self.shown[position + 1] if position + 1 < len(self.shown) else None
+
+    def page_before(self, page: Page) -> Page | None:
+        if page not in self.shown:
+            return None
+        position = self.shown.index(page)
+        return self.shown[position - 1] if position > 0 else None

@@ -30,6 +30,7 @@ from .check_answers import sections
 from .events import announce_answered, hooks
 from .flow import (
     INTERNAL,
+    Progress,
     counted_answers,
     first_unanswered,
     shown_pages,
@@ -59,19 +60,20 @@ class JourneyPages(AddAnotherViews):
         if self.store.timed_out():
             return self.explain_timed_out()
         answers = self.store.answers()
-        if missing := first_unanswered(self.journey, answers, before=page):
+        where = Progress(self.journey, answers)
+        if missing := where.first_unanswered(before=page):
             return redirect(self.url(missing))
-        if page not in shown_pages(self.journey, answers):
-            return redirect(self.url(first_unanswered(self.journey, answers)))
+        if page not in where.shown:
+            return redirect(self.url(where.first_unanswered()))
         if page.exit is not None:
-            return self.exit_page(page, page.exit, answers)
+            return self.exit_page(page, page.exit, where)
         if page.add_another is not None:
             return self.things_added(page, page.add_another, answers)
         if page.question is None:
             abort(404)
-        return self.ask(page, page.question, answers)
+        return self.ask(page, page.question, answers, where)
 
-    def ask(self, page: Page, question: Question, answers: Answers) -> View:
+    def ask(self, page: Page, question: Question, answers: Answers, where: Progress) -> View:
         changing = request.args.get("change") == "1"
         answered = all(name in answers for name in page.names)
         form = self.form(page, question.form_data(answers), answered)
@@ -92,7 +94,7 @@ class JourneyPages(AddAnotherViews):
             question=question,
             actions=hooks().actions_shown(),
             page_title=question.label,
-            back_url=self.back(page, answers, changing=changing),
+            back_url=self.back(page, where, changing=changing),
         )
 
     def explain_timed_out(self) -> Response:
@@ -100,12 +102,12 @@ class JourneyPages(AddAnotherViews):
         self.store.forget()
         return redirect(url_for("timeout.timed_out"))
 
-    def exit_page(self, page: Page, exit_: Exit, answers: Answers) -> View:
+    def exit_page(self, page: Page, exit_: Exit, where: Progress) -> View:
         return render_template(
             "journey_engine/exit.html",
             exit=exit_,
             page_title=exit_.heading,
-            back_url=self.back(page, answers, changing=False),
+            back_url=self.back(page, where, changing=False),
         )
 
     # --- check answers, sending and the confirmation --------------------------------------
@@ -123,7 +125,8 @@ class JourneyPages(AddAnotherViews):
             return self.resume(waiting)  # sent, with a step still to do (back from paying)
         if self.store.timed_out():
             return self.explain_timed_out()
-        if missing := first_unanswered(self.journey, answers):
+        where = Progress(self.journey, answers)
+        if missing := where.first_unanswered():
             return redirect(self.url(missing))
         if sending and form.submission_key.data == answers.get(SUBMISSION_KEY):
             if wrong := self.no_longer_valid(answers):
@@ -143,17 +146,16 @@ class JourneyPages(AddAnotherViews):
             answers[SUBMISSION_KEY] = secrets.token_urlsafe(32)
             self.store.save(answers)
         form.submission_key.data = answers[SUBMISSION_KEY]
-        shown = shown_pages(self.journey, answers)
         return render_template(
             "journey_engine/check_answers.html",
             form=form,
             journey=self.journey,
-            sections=sections(self.journey, answers, self.change_url),
+            sections=sections(where.shown, answers, self.change_url),
             notes=hooks().check_answers_notes,
             send_button=hooks().send_button,
             actions=hooks().actions_shown(),
             page_title=self.journey.check_answers_heading,
-            back_url=self.url(shown[-1]),
+            back_url=self.url(where.shown[-1]),
         )
 
     def restore(self, answers: Answers) -> Response:
@@ -187,7 +189,7 @@ class JourneyPages(AddAnotherViews):
             if answered_only and not any(name in answers for name in page.names):
                 continue
             data = as_form_data(page.question.form_data(answers))
-            if not self.forms[page.slug](formdata=data, meta={"csrf": False}).validate():
+            if not self.forms[page.slug](formdata=data).validate():
                 return page
         return None
 

@@ -17,12 +17,14 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Blueprint, Flask, current_app, render_template, request
-from flask_limiter import Limiter, RateLimitExceeded
-from limits import parse_many
+from limits import RateLimitItem, parse_many
 from limits.errors import ConfigurationError
 from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
 
 from ..client_address import client_address
 from ..config import ConfigError
@@ -35,6 +37,7 @@ rate_limits = Blueprint("rate_limits", __name__, template_folder="templates")
 DEFAULT_POSTS = "100 per minute"
 DATABASE_STORAGE = f"{SCHEME}://"
 LIMIT_EXAMPLES = '"100 per minute", or more than one: "100 per minute; 1000 per hour"'
+COUNTER = "rate_limits:counter"
 
 
 @dataclass(frozen=True)
@@ -63,19 +66,50 @@ class RateLimitSettings:
         return cls(posts=posts, storage_uri=storage_uri)
 
 
+class TooManyForms(TooManyRequests):
+    """A form from an address over `limit`: not taken."""
+
+    def __init__(self, limit: RateLimitItem) -> None:
+        super().__init__()
+        self.limit = limit
+
+
 def settings() -> RateLimitSettings:
     limits: RateLimitSettings = current_app.extensions["rate_limits"]
     return limits
+
+
+@lru_cache(maxsize=8)
+def limits_of(posts: str) -> list[RateLimitItem]:
+    """The limits a setting gives, the shortest window first (checked at start-up)."""
+    return sorted(parse_many(posts))
 
 
 def sender() -> str:
     return str(client_address() or "unknown")
 
 
-def too_many(error: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
+def count_form() -> None:
+    """Count a form posted against its sender's limits: over one, TooManyForms.
+
+    The settings are read each time, so those in app.extensions are the ones in force."""
+    if request.method != "POST":
+        return  # only forms count
+    counter: FixedWindowRateLimiter = current_app.extensions[COUNTER]
+    address = sender()
+    try:
+        for limit in limits_of(settings().posts):
+            if not counter.hit(limit, "forms", address):
+                raise TooManyForms(limit)
+    except counter.storage.base_exceptions:
+        # Better a form taken over the limit than every user turned away.
+        logger.exception("Rate limit counters could not be reached: the form was taken")
+
+
+def too_many(error: TooManyForms) -> tuple[str, int, dict[str, str]]:
     # Never the address itself in the log: it is personal data.
-    logger.warning("Too many forms from one address: over %s", error.limit.limit)
-    seconds = error.limit.limit.get_expiry()
+    logger.warning("Too many forms from one address: over %s", error.limit)
+    seconds = error.limit.get_expiry()
     page = render_template("rate_limits/too_many.html", minutes=math.ceil(seconds / 60))
     return page, 429, {"Retry-After": str(seconds)}
 
@@ -86,20 +120,9 @@ def init_app(app: Flask, env: Mapping[str, str] | None = None) -> None:
     app.extensions["rate_limits"] = limits = RateLimitSettings.from_env(
         os.environ if env is None else env
     )
-    limiter = Limiter(
-        key_func=sender,
-        # Read each request, so the settings in app.extensions are the ones in force.
-        application_limits=[lambda: settings().posts],
-        storage_uri=limits.storage_uri,
-        # If the counters cannot be reached, the forms are taken (and the error logged).
-        swallow_errors=True,
-    )
-    limiter.init_app(app)
-    # Only forms count: a page asked for skips the limiter's work before it begins.
-    limiter.request_filter(lambda: request.method != "POST")
-    # Flask-Limiter's own line for each breach names the sender's address (personal
-    # data); too_many() logs the breach without it.
-    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
-    app.register_error_handler(RateLimitExceeded, too_many)
+    # The limits library's fixed window, on the storage the settings name.
+    app.extensions[COUNTER] = FixedWindowRateLimiter(storage_from_string(limits.storage_uri))
+    app.before_request(count_form)
+    app.register_error_handler(TooManyForms, too_many)
     app.register_blueprint(rate_limits)
     purged_too(app, "rate limit counters", purge_expired)

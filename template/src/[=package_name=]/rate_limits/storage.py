@@ -1,5 +1,5 @@
 """Rate-limit counters kept in the service's own database, so every worker and every pod
-counts together with nothing more to run. Flask-Limiter finds this storage by its scheme
+counts together with nothing more to run. The limits library finds this storage by its scheme
 (`service-database://`); RATE_LIMIT_STORAGE_URI can name another, such as Redis.
 
 A fixed window per key: the first hit starts it, and it ends `expiry` seconds later.

@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
 from flask_babel import format_timedelta
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from ..journey_state import keep_answers, open_journeys
@@ -61,6 +62,7 @@ def warning_settings() -> dict[str, Any] | None:
         "warning": settings.journey_timeout_warning,
         "sentences": sentences_as_json(settings.journey_timeout_warning),
         "sign_out_url": sign_out_url(),
+        "csrf_token": generate_csrf(),
     }
 
 
