@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app, render_template_string
@@ -72,6 +73,12 @@ class StandIn:
     port: int
     # Made when the command starts, in the app's context, so it can read the settings.
     make: Callable[[], WSGIApplication]
+
+    @classmethod
+    def at(cls, name: str, local_url: str, make: Callable[[], WSGIApplication]) -> StandIn:
+        """The stand-in a feature's development settings point at (`local_url`), on
+        that URL's port: the feature names its address once."""
+        return cls(name, urlsplit(local_url).port or 80, make)
 
 
 def add_stand_in(app: Flask, stand_in: StandIn) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from authlib.common.security import generate_token
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -18,7 +18,6 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
-    g,
     redirect,
     render_template,
     request,
@@ -30,6 +29,7 @@ from werkzeug.wrappers import Response
 from ..config import Settings
 from ..redirects import local_url
 from ..stand_ins import StandIn, add_stand_in
+from ..text import page_language
 from ..timeout import sign_out_with
 from .accounts import (
     current_user,
@@ -70,11 +70,6 @@ def provider() -> OneLoginProvider:
 def settings() -> OneLoginSettings:
     found: OneLoginSettings = current_app.extensions[SETTINGS]
     return found
-
-
-def page_language() -> str:
-    """The page's language, for One Login's own pages (ui_locales)."""
-    return str(g.get("language", "en"))
 
 
 @one_login.get("/sign-in")
@@ -236,8 +231,7 @@ def init_app(app: Flask) -> None:
     app.extensions["csrf"].exempt(back_channel_logout)
     app.register_blueprint(one_login)
     app.cli.add_command(one_login_cli)
-    port = urlsplit(LOCAL_ONE_LOGIN_ISSUER).port or 80
-    add_stand_in(app, StandIn("GOV.UK One Login", port, local_stand_in))
+    add_stand_in(app, StandIn.at("GOV.UK One Login", LOCAL_ONE_LOGIN_ISSUER, local_stand_in))
     app.context_processor(lambda: {"signed_in_user": current_user})
     sign_out_with(app, lambda: url_for("one_login.sign_out") if current_user() else None)
     init_your_applications(app)

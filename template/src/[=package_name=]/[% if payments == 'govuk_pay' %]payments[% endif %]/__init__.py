@@ -11,8 +11,6 @@ application: journey_fee.py).
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -73,7 +71,7 @@ def init_app(app: Flask) -> None:
     service = PaymentService(client=client, settings=settings, on_paid=complete_when_paid)
     app.extensions["payments"] = service
     app.cli.add_command(payments_cli)
-    add_stand_in(app, StandIn("GOV.UK Pay", urlsplit(LOCAL_PAY_API_URL).port or 80, local_stand_in))
+    add_stand_in(app, StandIn.at("GOV.UK Pay", LOCAL_PAY_API_URL, local_stand_in))
     # Users take minutes to pay: this many unsettled for half an hour is not them.
     advice = (
         "The reconcile-payments job is not running or GOV.UK Pay is not answering: "

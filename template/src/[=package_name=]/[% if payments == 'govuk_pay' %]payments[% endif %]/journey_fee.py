@@ -19,7 +19,6 @@ from flask import (
     Flask,
     abort,
     current_app,
-    g,
     redirect,
     render_template,
     request,
@@ -40,7 +39,7 @@ from ..journey_engine import (
     hooks_of,
 )
 from ..service import SERVICE, SERVICES
-from ..text import _
+from ..text import _, page_language
 from .client import BillingAddress, NewPayment, PayError, PaymentState
 from .ledger import SUCCESS, payment_service, returned_payment, settle, take_payment
 from .models import Payment
@@ -95,7 +94,7 @@ def journey_pages(journey: str) -> JourneyPages:
 
 def payment_request(journey: Journey, application: Application, token: str) -> NewPayment:
     """What Pay is asked for; what the journey knows of the applicant fills in Pay's page."""
-    language = str(g.get("language", "en"))
+    language = page_language()
     applicant = journey.applicant.of(application.answers)
     address = applicant["address"] if isinstance(applicant["address"], dict) else None
     return NewPayment(

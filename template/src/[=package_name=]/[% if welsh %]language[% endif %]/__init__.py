@@ -19,16 +19,11 @@ from markupsafe import Markup
 from ..redirects import this_page
 from ..service import SERVICES
 from ..templating import fragment_cache
+from ..text import DEFAULT_LANGUAGE, page_language
 
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
-DEFAULT_LANGUAGE = "en"
 SESSION_KEY = "language"
 QUERY_PARAMETER = "lang"
-
-
-def current_language() -> str:
-    """The page's language: "en" or "cy"."""
-    return str(g.get("language", DEFAULT_LANGUAGE))
 
 
 def choose_language() -> None:
@@ -46,7 +41,7 @@ def language_links() -> list[dict[str, object]]:
     path = this_page(with_query=False)
     items: list[dict[str, object]] = []
     for code, name in LANGUAGES.items():
-        if code == current_language():
+        if code == page_language():
             items.append({"text": name, "lang": code, "current": True})
         else:
             href = f"{path}?{urlencode({**query, QUERY_PARAMETER: code})}"
@@ -59,7 +54,7 @@ def render_once_per_language() -> Callable[[str, Callable[[], Markup]], Markup]:
     caches = {code: fragment_cache() for code in LANGUAGES}
 
     def render_once(name: str, caller: Callable[[], Markup]) -> Markup:
-        return caches[current_language()](name, caller)
+        return caches[page_language()](name, caller)
 
     return render_once
 
@@ -73,7 +68,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(render_once_per_language(), "render_once")
     app.context_processor(
         lambda: {
-            "service": SERVICES[current_language()],
+            "service": SERVICES[page_language()],
             "language_links": language_links,
         }
     )
