@@ -25,8 +25,11 @@ class Feature(Protocol):
 
 
 def made_with() -> Iterator[Feature]:
-    """The optional features this service has, in the order they start."""
+    """The optional features this service has, in the order they start. A feature's
+    folder left with none of its code (files of a team's own, after `copier update`
+    removed the feature) is not one: Python finds it, as a namespace, with no origin."""
     for name in OPTIONAL:
         module = f"{__package__}.{name}"
-        if find_spec(module) is not None:
+        found = find_spec(module)
+        if found is not None and found.origin is not None:
             yield cast("Feature", import_module(module))
