@@ -48,15 +48,6 @@ def first_unanswered(journey: Journey, answers: Answers, before: Page | None = N
     return Progress(journey, answers).first_unanswered(before)
 
 
-def page_after(journey: Journey, answers: Answers, page: Page) -> Page | None:
-    """The next shown page, once `page` is answered; None for check answers."""
-    return Progress(journey, answers).page_after(page)
-
-
-def page_before(journey: Journey, answers: Answers, page: Page) -> Page | None:
-    return Progress(journey, answers).page_before(page)
-
-
 class Progress:
     """Where a user is, worked out once from their answers: which count and which pages
     are shown. A view makes one for the answers it has, rather than ask the functions
@@ -80,6 +71,7 @@ class Progress:
         return None
 
     def page_after(self, page: Page) -> Page | None:
+        """The next shown page, once `page` is answered; None for check answers."""
         if page not in self.shown:
             return self.first_unanswered()
         position = self.shown.index(page)
